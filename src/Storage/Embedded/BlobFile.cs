@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Microsoft.Win32.SafeHandles;
+using Platform.Storage.Integrity;
+
+namespace Platform.Storage.Embedded;
+
+/// <summary>
+/// The on-disk form of one blob: two state slots (ping-pong) followed by the content.
+/// A writer writes content first, then the slot it is not reading from, then fdatasyncs once, so a
+/// crash at any point leaves either the old or the new state readable and never a partial block.
+/// </summary>
+internal sealed class BlobFile
+{
+    public const long DataOffset = 2L * BlobStateCodec.SlotSize;
+    private const int FirstRead = 1024;
+    private const int MaxVerified = 100_000;
+
+    // States whose unsynced region this process has checked (or wrote itself).
+    private readonly ConcurrentDictionary<(string File, Guid Generation, ulong Sequence), byte> _verified = new();
+
+    /// <summary>Loads the newest intact state, or null when neither slot holds one.</summary>
+    public BlobState? Load(SafeFileHandle handle, string file)
+    {
+        var a = ReadSlot(handle, 0);
+        var b = ReadSlot(handle, BlobStateCodec.SlotSize);
+        if (a is not null && b is not null && b.SlotSequence > a.SlotSequence)
+        {
+            (a, b) = (b, a);
+        }
+
+        var newest = a ?? b;
+        var older = a is null ? null : b;
+        if (newest is null)
+        {
+            return null;
+        }
+
+        if (IsIntact(handle, file, newest))
+        {
+            return newest;
+        }
+
+        // The newest slot reached disk without its content (power loss between the writes): the older state is the truth.
+        return older;
+    }
+
+    /// <summary>Writes the state into the slot its sequence selects; the caller syncs.</summary>
+    public void WriteSlot(SafeFileHandle handle, string file, BlobState state)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BlobStateCodec.SlotSize);
+        try
+        {
+            var length = BlobStateCodec.Encode(state, buffer);
+            RandomAccess.Write(handle, buffer.AsSpan(0, length), SlotOffset(state.SlotSequence));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        MarkVerified(file, state);
+    }
+
+    public static long SlotOffset(ulong sequence) => (long)(sequence % 2) * BlobStateCodec.SlotSize;
+
+    public void Forget(string file)
+    {
+        foreach (var key in _verified.Keys)
+        {
+            if (key.File == file)
+            {
+                _verified.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private void MarkVerified(string file, BlobState state)
+    {
+        if (_verified.Count >= MaxVerified)
+        {
+            _verified.Clear();
+        }
+
+        _verified[(file, state.Generation, state.SlotSequence)] = 0;
+    }
+
+    private bool IsIntact(SafeFileHandle handle, string file, BlobState state)
+    {
+        if (state.UnsyncedLength == 0 || _verified.ContainsKey((file, state.Generation, state.SlotSequence)))
+        {
+            return true;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(state.UnsyncedLength);
+        try
+        {
+            var span = buffer.AsSpan(0, state.UnsyncedLength);
+            var read = ReadFully(handle, span, DataOffset + state.UnsyncedOffset);
+            if (read != span.Length || Crc32C.Compute(span) != state.UnsyncedCrc)
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        MarkVerified(file, state);
+        return true;
+    }
+
+    private static BlobState? ReadSlot(SafeFileHandle handle, long offset)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BlobStateCodec.SlotSize);
+        try
+        {
+            var read = ReadFully(handle, buffer.AsSpan(0, FirstRead), offset);
+            var payload = BlobStateCodec.PayloadLength(buffer.AsSpan(0, read));
+            if (payload < 0)
+            {
+                return null;
+            }
+
+            var total = BlobStateCodec.HeaderSize + payload;
+            if (total > read)
+            {
+                read += ReadFully(handle, buffer.AsSpan(read, total - read), offset + read);
+            }
+
+            return BlobStateCodec.TryDecode(buffer.AsSpan(0, read), out var state) ? state : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public static int ReadFully(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[total..], offset + total);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+}

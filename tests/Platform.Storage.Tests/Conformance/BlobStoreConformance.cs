@@ -1,0 +1,204 @@
+using System.Text;
+
+namespace Platform.Storage.Tests.Conformance;
+
+/// <summary>
+/// Behaviour every <see cref="IBlobStore"/> must have. Each backend runs this same suite; every test
+/// works in a container of its own, so tests run in parallel.
+/// </summary>
+public abstract partial class BlobStoreConformance : IAsyncLifetime
+{
+    private readonly List<string> _containers = [];
+
+    protected abstract IBlobStore Store { get; }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var container in _containers)
+        {
+            await Store.DeleteContainerIfExistsAsync(container);
+        }
+    }
+
+    protected async Task<string> NewContainerAsync()
+    {
+        var name = "t" + Guid.NewGuid().ToString("N")[..20];
+        Assert.True(await Store.CreateContainerIfNotExistsAsync(name));
+        _containers.Add(name);
+        return name;
+    }
+
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    protected static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
+
+    [Fact]
+    public async Task CreateContainer_ReturnsTrueTheFirstTime_AndFalseWhenItExists()
+    {
+        var name = "c" + Guid.NewGuid().ToString("N")[..20];
+        _containers.Add(name);
+        Assert.True(await Store.CreateContainerIfNotExistsAsync(name));
+        Assert.False(await Store.CreateContainerIfNotExistsAsync(name));
+    }
+
+    [Fact]
+    public async Task DeleteContainer_RemovesItsBlobs_AndReportsWhetherItExisted()
+    {
+        var container = await NewContainerAsync();
+        await Store.PutBlockBlobAsync(new BlobPath(container, "a/b"), Bytes("x"));
+        Assert.True(await Store.DeleteContainerIfExistsAsync(container));
+        Assert.False(await Store.DeleteContainerIfExistsAsync(container));
+        var error = await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.ReadAsync(new BlobPath(container, "a/b")));
+        Assert.Equal(BlobErrorCodes.ContainerNotFound, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Writing_IntoAMissingContainer_FailsWithContainerNotFound()
+    {
+        var error = await Assert.ThrowsAsync<BlobNotFoundException>(() =>
+            Store.PutBlockBlobAsync(new BlobPath("missing" + Guid.NewGuid().ToString("N")[..10], "x"), Bytes("x")));
+        Assert.Equal(BlobErrorCodes.ContainerNotFound, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task PutBlockBlob_ThenRead_ReturnsTheContentAndItsProperties()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "folder/sub/item.json");
+        var metadata = new Dictionary<string, string> { ["owner"] = "tests", ["Kind"] = "sample" };
+        var put = await Store.PutBlockBlobAsync(path, Bytes("{\"a\":1}"), new PutBlobOptions { ContentType = "application/json", Metadata = metadata });
+
+        var read = await Store.ReadAsync(path);
+
+        Assert.Equal("{\"a\":1}", Text(read.Content));
+        Assert.Equal(0, read.Offset);
+        var p = read.Properties;
+        Assert.Equal(put.ETag, p.ETag);
+        Assert.Equal(7, p.Length);
+        Assert.Equal(BlobType.Block, p.BlobType);
+        Assert.Equal("application/json", p.ContentType);
+        Assert.Equal("tests", p.Metadata["owner"]);
+        Assert.Equal("sample", p.Metadata["kind"]);
+        Assert.Equal(AccessTier.Hot, p.AccessTier);
+        Assert.Equal(LeaseState.Available, p.LeaseState);
+        Assert.False(p.IsSealed);
+        Assert.True(p.LastModified > DateTimeOffset.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
+    public async Task PutBlockBlob_ReplacesContent_AndChangesTheETag()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "doc");
+        var first = await Store.PutBlockBlobAsync(path, Bytes("one"));
+        var second = await Store.PutBlockBlobAsync(path, Bytes("second"));
+        Assert.NotEqual(first.ETag, second.ETag);
+        Assert.Equal("second", Text((await Store.ReadAsync(path)).Content));
+    }
+
+    [Fact]
+    public async Task EmptyBlob_ReadsAsEmpty()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "empty");
+        await Store.PutBlockBlobAsync(path, ReadOnlyMemory<byte>.Empty);
+        var read = await Store.ReadAsync(path);
+        Assert.Equal(0, read.Content.Length);
+        Assert.Equal(0, read.Properties.Length);
+    }
+
+    [Fact]
+    public async Task RangedRead_ReturnsExactlyTheRequestedBytes()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "range");
+        await Store.PutBlockBlobAsync(path, Bytes("0123456789"));
+
+        Assert.Equal("345", Text((await Store.ReadAsync(path, new BlobRange(3, 3))).Content));
+        var tail = await Store.ReadAsync(path, BlobRange.From(7));
+        Assert.Equal("789", Text(tail.Content));
+        Assert.Equal(7, tail.Offset);
+        Assert.Equal(10, tail.Properties.Length);
+        Assert.Equal("89", Text((await Store.ReadAsync(path, new BlobRange(8, 100))).Content));
+    }
+
+    [Fact]
+    public async Task RangedRead_StartingAtOrPastTheEnd_FailsWithInvalidRange()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "short");
+        await Store.PutBlockBlobAsync(path, Bytes("abc"));
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => Store.ReadAsync(path, BlobRange.From(3)));
+        Assert.Equal(BlobErrorCodes.InvalidRange, error.ErrorCode);
+        Assert.Equal(416, (int)error.Status);
+    }
+
+    [Fact]
+    public async Task ReadingAMissingBlob_FailsWithBlobNotFound()
+    {
+        var container = await NewContainerAsync();
+        var error = await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.ReadAsync(new BlobPath(container, "nope")));
+        Assert.Equal(BlobErrorCodes.BlobNotFound, error.ErrorCode);
+        var properties = await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.GetPropertiesAsync(new BlobPath(container, "nope")));
+        Assert.Equal(BlobErrorCodes.BlobNotFound, properties.ErrorCode);
+    }
+
+    [Fact]
+    public async Task SetAccessTier_MovesABlockBlobBetweenHotCoolAndCold()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "tiered");
+        await Store.PutBlockBlobAsync(path, Bytes("data"), new PutBlobOptions { AccessTier = AccessTier.Cool });
+        Assert.Equal(AccessTier.Cool, (await Store.GetPropertiesAsync(path)).AccessTier);
+
+        await Store.SetAccessTierAsync(path, AccessTier.Cold);
+        Assert.Equal(AccessTier.Cold, (await Store.GetPropertiesAsync(path)).AccessTier);
+        await Store.SetAccessTierAsync(path, AccessTier.Hot);
+        Assert.Equal(AccessTier.Hot, (await Store.GetPropertiesAsync(path)).AccessTier);
+        Assert.Equal("data", Text((await Store.ReadAsync(path)).Content));
+    }
+
+    [Fact]
+    public async Task SetAccessTier_OnAnAppendBlob_IsRejected()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "log");
+        await Store.CreateAppendBlobAsync(path);
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => Store.SetAccessTierAsync(path, AccessTier.Cool));
+        Assert.Equal(BlobErrorCodes.AccessTierNotSupportedForBlobType, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task DeleteBlob_ReportsWhetherItExisted()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "a/b/c");
+        await Store.PutBlockBlobAsync(path, Bytes("x"));
+        Assert.True(await Store.DeleteBlobIfExistsAsync(path));
+        Assert.False(await Store.DeleteBlobIfExistsAsync(path));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.GetPropertiesAsync(path));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/../../etc/passwd")]
+    [InlineData("/absolute")]
+    [InlineData("a/./b")]
+    [InlineData("nul\0byte")]
+    [InlineData("back\\slash")]
+    [InlineData("a//b")]
+    [InlineData("")]
+    public async Task BlobNames_ThatEscapeTheirFolderOrBreakTheRules_AreRejectedBeforeAnyIo(string name)
+    {
+        var container = await NewContainerAsync();
+        var error = await Assert.ThrowsAsync<BlobNameException>(() => Store.PutBlockBlobAsync(new BlobPath(container, name), Bytes("x")));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Empty((await Store.ListBlobsAsync(container)).Items);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("UPPER")]
+    [InlineData("has_underscore")]
+    [InlineData("double--dash")]
+    [InlineData("-leading")]
+    [InlineData("../x")]
+    public async Task ContainerNames_ThatBreakAzureRules_AreRejected(string name)
+    {
+        await Assert.ThrowsAsync<BlobNameException>(() => Store.CreateContainerIfNotExistsAsync(name));
+    }
+}
