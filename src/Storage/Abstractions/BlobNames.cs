@@ -53,9 +53,9 @@ public static class BlobNames
             throw new BlobNameException($"Blob name '{Printable(name)}' is an absolute path; blob names are relative to their container.");
         }
 
-        if (name[^1] is '/' or '.')
+        if (name[^1] == '/')
         {
-            throw new BlobNameException($"Blob name '{Printable(name)}' must not end with '/' or '.'.");
+            throw new BlobNameException($"Blob name '{Printable(name)}' must not end with '/'.");
         }
 
         var segments = 1;
@@ -108,6 +108,11 @@ public static class BlobNames
             }
 
             segmentStart = i + 1;
+        }
+
+        if (name[^1] is '/' or '.')
+        {
+            throw new BlobNameException($"Blob name '{Printable(name)}' must not end with '/' or '.'.");
         }
     }
 

@@ -1,0 +1,91 @@
+using Platform.Storage.Embedded;
+using Platform.Storage.Tests.Infrastructure;
+
+namespace Platform.Storage.Tests.Embedded;
+
+/// <summary>
+/// What a power loss can leave on disk, made by hand: a state slot that reached disk without the bytes it
+/// points at, a torn slot, garbage past the committed end. The store must fall back to the last durable state.
+/// </summary>
+public sealed class TornStateTests
+{
+    [Fact]
+    public async Task NewestSlotWhoseBytesNeverReachedDisk_FallsBackToThePreviousState()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("torn", "log");
+        string file;
+        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
+        {
+            await store.CreateContainerIfNotExistsAsync(blob.Container);
+            await store.CreateAppendBlobAsync(blob);
+            await store.AppendBlockAsync(blob, "first"u8.ToArray());
+            await store.AppendBlockAsync(blob, "second"u8.ToArray());
+            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
+        }
+
+        // Zero the last append's bytes, as if its slot was written back but its data page was not.
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[6], BlobFile.DataOffset + 5);
+        }
+
+        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        var read = await reopened.ReadAsync(blob);
+        Assert.Equal("first", System.Text.Encoding.UTF8.GetString(read.Content.Span));
+        Assert.Equal(1, read.Properties.CommittedBlockCount);
+        var next = await reopened.AppendBlockAsync(blob, "again"u8.ToArray());
+        Assert.Equal(5, next.Offset);
+        Assert.Equal("firstagain", System.Text.Encoding.UTF8.GetString((await reopened.ReadAsync(blob)).Content.Span));
+    }
+
+    [Fact]
+    public async Task TornStateSlot_IsIgnored_AndTheOtherSlotServes()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("torn", "doc");
+        string file;
+        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
+        {
+            await store.CreateContainerIfNotExistsAsync(blob.Container);
+            await store.CreateAppendBlobAsync(blob);
+            await store.AppendBlockAsync(blob, "abc"u8.ToArray());
+            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
+        }
+
+        // The newest state (sequence 2) lives in slot 0; scribble over its middle.
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[] { 0xFF, 0xFE, 0xFD, 0xFC }, BlobFile.SlotOffset(2) + 40);
+        }
+
+        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        var properties = await reopened.GetPropertiesAsync(blob);
+        Assert.Equal(0, properties.Length);
+        Assert.Equal(0, properties.CommittedBlockCount);
+    }
+
+    [Fact]
+    public async Task FileWithNoIntactState_IsReportedAsCorrupt_NotReturnedAsData()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("torn", "broken");
+        string file;
+        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
+        {
+            await store.CreateContainerIfNotExistsAsync(blob.Container);
+            await store.PutBlockBlobAsync(blob, "payload"u8.ToArray());
+            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
+        }
+
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
+        }
+
+        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => reopened.ReadAsync(blob));
+        Assert.Equal(BlobErrorCodes.InternalError, error.ErrorCode);
+        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
+    }
+}
