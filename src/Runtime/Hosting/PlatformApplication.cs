@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Runtime.Health;
+using Platform.Runtime.Storage;
+using Platform.Storage;
+
+namespace Platform.Runtime.Hosting;
+
+/// <summary>
+/// The entry point of a platform app, in the spirit of <c>FunctionsApplication.CreateBuilder(args)</c>:
+/// configuration from host.json, appsettings.json, environment variables and the command line;
+/// options validated at start-up; the configured blob storage registered as <see cref="IBlobStore"/>.
+/// </summary>
+public static class PlatformApplication
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // Content (appsettings.json) ships beside the binaries; relative paths such as the data folder
+        // resolve against the working directory, where host.json is looked for first.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var hostJson = HostJson.Locate(Directory.GetCurrentDirectory());
+        if (hostJson is not null)
+        {
+            HostJson.AddTo(builder.Configuration, hostJson);
+        }
+
+        builder.Services.AddSingleton(new HostJsonLocation(hostJson));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPlatformStorage(builder.Configuration);
+
+        var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+        if (http.Port is < 1 or > 65535)
+        {
+            throw new OptionsValidationException(HttpOptions.Section, typeof(HttpOptions), [$"{HttpOptions.Section}:Port must be 1 to 65535, not {http.Port}."]);
+        }
+
+        // Explicit --urls / ASPNETCORE_URLS win; otherwise the platform's one port.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{http.BindAddress}:{http.Port}"));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers storage options (validated at start-up) and the <see cref="IBlobStore"/> they describe.</summary>
+    public static IServiceCollection AddPlatformStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .PostConfigure(o => o.ConnectionString ??= configuration["AzureWebJobsStorage"])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton(static sp => BlobStoreFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Maps the platform's endpoints and reports the effective settings once the server listens.</summary>
+    public static WebApplication MapPlatform(this WebApplication app)
+    {
+        app.MapPlatformHealth();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Host");
+            if (!logger.IsEnabled(LogLevel.Information))
+            {
+                return;
+            }
+
+            var urls = string.Join(", ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+            var storage = BlobStoreFactory.Describe(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value);
+            var hostJson = app.Services.GetRequiredService<HostJsonLocation>().Path ?? "(none found)";
+            PlatformLog.Started(logger, urls, storage, hostJson, app.Environment.EnvironmentName);
+        });
+        return app;
+    }
+
+    /// <summary>Creates the platform's system container so storage problems show at start-up, not on first use.</summary>
+    public static async Task InitializeStorageAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var store = app.Services.GetRequiredService<IBlobStore>();
+        await store.CreateContainerIfNotExistsAsync(HealthEndpoint.SystemContainer, cancellationToken);
+    }
+
+    /// <summary>Where host.json was read from, for the start-up report.</summary>
+    public sealed record HostJsonLocation(string? Path);
+}
