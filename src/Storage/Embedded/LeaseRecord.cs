@@ -50,9 +50,14 @@ internal sealed record LeaseRecord(Guid LeaseId, bool Held, bool Breaking, DateT
     public LeaseRecord Acquire(Guid proposed, TimeSpan duration, DateTimeOffset now)
     {
         var state = StateAt(now);
+        if (state == LeaseState.Breaking && proposed == LeaseId)
+        {
+            throw Conflict(BlobErrorCodes.LeaseIsBreakingAndCannotBeAcquired, "The lease ID matched, but the lease is being broken and cannot be acquired.");
+        }
+
         if (state == LeaseState.Breaking)
         {
-            throw Conflict(BlobErrorCodes.LeaseIsBreakingAndCannotBeAcquired, "There is already a lease present, and it is breaking.");
+            throw Conflict(BlobErrorCodes.LeaseAlreadyPresent, "There is already a lease present, and it is breaking.");
         }
 
         if (state == LeaseState.Leased && proposed != LeaseId)

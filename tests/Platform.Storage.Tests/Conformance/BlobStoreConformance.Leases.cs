@@ -80,14 +80,18 @@ public abstract partial class BlobStoreConformance
     {
         var path = new BlobPath(await NewContainerAsync(), "draining");
         await Store.PutBlockBlobAsync(path, Bytes("x"));
-        await Store.AcquireLeaseAsync(path, TimeSpan.FromSeconds(60));
+        var holder = await Store.AcquireLeaseAsync(path, TimeSpan.FromSeconds(60));
 
         var remaining = await Store.BreakLeaseAsync(path, TimeSpan.FromSeconds(30));
 
         Assert.InRange(remaining, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
         Assert.Equal(LeaseState.Breaking, (await Store.GetPropertiesAsync(path)).LeaseState);
-        var refused = await Assert.ThrowsAsync<BlobConflictException>(() => Store.AcquireLeaseAsync(path, LeaseTime));
-        Assert.Equal(BlobErrorCodes.LeaseIsBreakingAndCannotBeAcquired, refused.ErrorCode);
+        var other = await Assert.ThrowsAsync<BlobConflictException>(() => Store.AcquireLeaseAsync(path, LeaseTime));
+        Assert.Equal(BlobErrorCodes.LeaseAlreadyPresent, other.ErrorCode);
+        var same = await Assert.ThrowsAsync<BlobConflictException>(() => Store.AcquireLeaseAsync(path, LeaseTime, holder.LeaseId));
+        Assert.Equal(BlobErrorCodes.LeaseIsBreakingAndCannotBeAcquired, same.ErrorCode);
+        var write = await Assert.ThrowsAsync<BlobPreconditionFailedException>(() => Store.PutBlockBlobAsync(path, Bytes("y")));
+        Assert.Equal(BlobErrorCodes.LeaseIdMissing, write.ErrorCode);
     }
 
     [Fact]

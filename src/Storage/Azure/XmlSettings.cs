@@ -1,0 +1,15 @@
+using System.Xml;
+
+namespace Platform.Storage.Azure;
+
+/// <summary>Reader settings for service XML: no DTDs, no external resolution.</summary>
+internal static class XmlSettings
+{
+    public static readonly XmlReaderSettings Safe = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+    };
+}
