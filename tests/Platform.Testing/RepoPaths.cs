@@ -1,7 +1,7 @@
-namespace Platform.Storage.Tests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>Locates the repository from the test binaries, so tests can use infra/ and sibling build outputs.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 

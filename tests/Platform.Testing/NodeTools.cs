@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Platform.Storage.Tests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>Installs infra/'s pinned npm packages when they are missing (a fresh clone), once across processes.</summary>
-internal static class NodeTools
+public static class NodeTools
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
