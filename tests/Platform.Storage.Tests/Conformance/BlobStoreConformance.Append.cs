@@ -96,7 +96,7 @@ public abstract partial class BlobStoreConformance
         await Store.CreateAppendBlobAsync(path);
         await Store.AppendBlockAsync(path, Bytes("final"));
 
-        await Store.SealAppendBlobAsync(path);
+        await SealAsync(path);
 
         var error = await Assert.ThrowsAsync<BlobConflictException>(() => Store.AppendBlockAsync(path, Bytes("late")));
         Assert.Equal(BlobErrorCodes.BlobIsSealed, error.ErrorCode);
@@ -136,4 +136,7 @@ public abstract partial class BlobStoreConformance
         var error = await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.AppendBlockAsync(new BlobPath(container, "absent"), Bytes("x")));
         Assert.Equal(BlobErrorCodes.BlobNotFound, error.ErrorCode);
     }
+
+    /// <summary>Seals through the store under test; a backend whose test server cannot seal this way overrides it.</summary>
+    protected virtual Task SealAsync(BlobPath path) => Store.SealAppendBlobAsync(path);
 }

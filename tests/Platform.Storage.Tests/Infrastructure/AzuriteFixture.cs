@@ -9,7 +9,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private AzuriteServer? _server;
 
-    public string ConnectionString => (_server ?? throw new InvalidOperationException("Azurite is not running.")).ConnectionString;
+    public string ConnectionString => Server.ConnectionString;
+
+    /// <summary>A connection string that authenticates with an account SAS instead of the key.</summary>
+    public string SasConnectionString(string permissions = "rwdlacup", TimeSpan? validFor = null) =>
+        $"BlobEndpoint={Server.BlobEndpoint};SharedAccessSignature={AccountSas.Create(AzuriteServer.AccountName, AzuriteServer.AccountKey, permissions, DateTimeOffset.UtcNow + (validFor ?? TimeSpan.FromHours(1)))}";
+
+    private AzuriteServer Server => _server ?? throw new InvalidOperationException("Azurite is not running.");
 
     public async Task InitializeAsync()
     {
