@@ -86,4 +86,45 @@ public sealed class EmbeddedDurabilityTests
         Assert.Equal(length, appended.Offset);
         RecordLog.ParseWhole((await store2.ReadAsync(blob)).Content.Span);
     }
+
+    [Fact]
+    public async Task ProcessesRacingToCreateOneBlobIfAbsent_ProduceExactlyOneWinner()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("claims", "leader");
+        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
+        {
+            await store.CreateContainerIfNotExistsAsync(blob.Container);
+        }
+
+        var go = Path.Combine(folder.Path, "go");
+        var workers = Enumerable.Range(1, 6).Select(w => WorkerProcess.StartClaiming(folder.Path, blob, w, go)).ToList();
+        try
+        {
+            // Start the race only when every process is up and polling for the signal.
+            var deadline = DateTime.UtcNow + Patience;
+            while (workers.Any(w => !w.Lines.Contains("READY")))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "workers did not get ready");
+                await Task.Delay(10);
+            }
+
+            await File.WriteAllTextAsync(go, "go");
+            foreach (var worker in workers)
+            {
+                await worker.WaitForDoneAsync(Patience);
+            }
+
+            var winners = workers.Where(w => w.Lines.Contains("WON")).ToList();
+            var winner = Assert.Single(winners);
+            Assert.Equal(5, workers.Count(w => w.Lines.Contains("LOST")));
+            using var reader = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+            var owner = System.Text.Encoding.UTF8.GetString((await reader.ReadAsync(blob)).Content.Span);
+            Assert.Equal($"owner-{workers.IndexOf(winner) + 1}", owner);
+        }
+        finally
+        {
+            workers.ForEach(w => w.Dispose());
+        }
+    }
 }

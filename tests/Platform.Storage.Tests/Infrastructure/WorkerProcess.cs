@@ -17,7 +17,23 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static WorkerProcess StartAppending(string dataPath, BlobPath blob, int worker, int count, int minSize, int maxSize)
+    public static WorkerProcess StartAppending(string dataPath, BlobPath blob, int worker, int count, int minSize, int maxSize) =>
+        Start([
+            "append", "--data", dataPath, "--container", blob.Container, "--blob", blob.Name,
+            "--worker", worker.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
+            "--min-size", minSize.ToString(CultureInfo.InvariantCulture), "--max-size", maxSize.ToString(CultureInfo.InvariantCulture),
+        ]);
+
+    public static WorkerProcess StartClaiming(string dataPath, BlobPath blob, int worker, string goFile) =>
+        Start([
+            "claim", "--data", dataPath, "--container", blob.Container, "--blob", blob.Name,
+            "--worker", worker.ToString(CultureInfo.InvariantCulture), "--go", goFile,
+        ]);
+
+    /// <summary>Lines other than ACKs the worker printed (READY, WON, LOST).</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    private static WorkerProcess Start(string[] arguments)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -25,29 +41,24 @@ internal sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Platform.TestWorker.dll"));
-        foreach (var arg in new[]
-        {
-            "append", "--data", dataPath, "--container", blob.Container, "--blob", blob.Name,
-            "--worker", worker.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
-            "--min-size", minSize.ToString(CultureInfo.InvariantCulture), "--max-size", maxSize.ToString(CultureInfo.InvariantCulture),
-        })
+        foreach (var arg in arguments)
         {
             psi.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start Platform.TestWorker.");
-        var worker1 = new WorkerProcess(process);
-        process.OutputDataReceived += (_, e) => worker1.OnLine(e.Data);
+        var worker = new WorkerProcess(process);
+        process.OutputDataReceived += (_, e) => worker.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                worker1._errors.Enqueue(e.Data);
+                worker._errors.Enqueue(e.Data);
             }
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return worker1;
+        return worker;
     }
 
     public string Errors => string.Join('\n', _errors);
@@ -115,6 +126,10 @@ internal sealed class WorkerProcess : IDisposable
         if (parts is ["ACK", var w, var s, var o, var l])
         {
             Acks.Enqueue(new Ack(int.Parse(w, CultureInfo.InvariantCulture), int.Parse(s, CultureInfo.InvariantCulture), long.Parse(o, CultureInfo.InvariantCulture), int.Parse(l, CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            Lines.Enqueue(line);
         }
     }
 
