@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
+using Platform.Storage.Resilience;
+
 namespace Platform.Storage.Azure;
 
 public sealed partial class AzureBlobStore
@@ -106,7 +108,7 @@ public sealed partial class AzureBlobStore
             conditions?.AppendPosition is { } expected &&
             AzureRequestOptions.GetAttempt(request) > 1 &&
             error.ErrorCode is BlobErrorCodes.AppendPositionConditionNotMet or BlobErrorCodes.MaxBlobSizeConditionNotMet or BlobErrorCodes.ConditionNotMet &&
-            await FindLandedAppendAsync(path, expected, data, cancellationToken) is { } landed)
+            await AppendLanding.FindAsync(this, path, expected, data, cancellationToken) is { } landed)
         {
             return landed;
         }
@@ -237,28 +239,6 @@ public sealed partial class AzureBlobStore
         }
 
         throw await ErrorAsync(response, cancellationToken);
-    }
-
-    /// <summary>The append result for <paramref name="data"/> if it is already stored at <paramref name="position"/>; otherwise null.</summary>
-    private async Task<AppendResult?> FindLandedAppendAsync(BlobPath path, long position, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        BlobDownload existing;
-        try
-        {
-            existing = await ReadAsync(path, new BlobRange(position, data.Length), conditions: null, cancellationToken);
-        }
-        catch (BlobStorageException ex) when (ex.Status is HttpStatusCode.RequestedRangeNotSatisfiable or HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        if (!existing.Content.Span.SequenceEqual(data.Span))
-        {
-            return null;
-        }
-
-        var properties = existing.Properties;
-        return new AppendResult(position, properties.CommittedBlockCount ?? 0, properties.ETag, properties.LastModified);
     }
 
     private static string FormatRange(BlobRange range)

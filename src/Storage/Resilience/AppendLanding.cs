@@ -16,7 +16,7 @@ public static class AppendLanding
         {
             landed = await store.ReadAsync(path, new BlobRange(position, data.Length), cancellationToken: cancellationToken);
         }
-        catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange)
+        catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange || e is BlobNotFoundException)
         {
             return null;
         }
