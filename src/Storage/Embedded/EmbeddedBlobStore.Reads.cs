@@ -72,7 +72,8 @@ public sealed partial class EmbeddedBlobStore
     {
         if (conditions?.IfNoneMatch is { } none && (none == ETag.All || none == state.ETag))
         {
-            throw new BlobStorageException(HttpStatusCode.NotModified, BlobErrorCodes.ConditionNotMet, "The blob has not been modified (If-None-Match).");
+            // Azure answers 304; both backends surface it as an unmet condition, the same way.
+            throw new BlobPreconditionFailedException(BlobErrorCodes.ConditionNotMet, "The blob has not been modified (If-None-Match matched its ETag).");
         }
 
         CheckConditions(state, conditions?.IfMatch, null, creating: false);

@@ -132,4 +132,17 @@ public abstract partial class BlobStoreConformance
         Assert.Equal(BlobErrorCodes.ConditionNotMet, stale.ErrorCode);
         Assert.True(await Store.DeleteBlobIfExistsAsync(path, BlobConditions.Matching(v2.ETag)));
     }
+
+    [Fact]
+    public async Task ConditionalRead_FailsWhenIfNoneMatchMatches_AndWhenIfMatchDoesNot()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "cached");
+        var put = await Store.PutBlockBlobAsync(path, Bytes("body"));
+
+        var unchanged = await Assert.ThrowsAsync<BlobPreconditionFailedException>(() => Store.ReadAsync(path, conditions: new BlobConditions { IfNoneMatch = put.ETag }));
+        Assert.Equal(BlobErrorCodes.ConditionNotMet, unchanged.ErrorCode);
+        var stale = await Assert.ThrowsAsync<BlobPreconditionFailedException>(() => Store.ReadAsync(path, conditions: BlobConditions.Matching(new ETag("\"0x0\""))));
+        Assert.Equal(BlobErrorCodes.ConditionNotMet, stale.ErrorCode);
+        Assert.Equal("body", Text((await Store.ReadAsync(path, conditions: new BlobConditions { IfNoneMatch = new ETag("\"0x0\"") })).Content));
+    }
 }
