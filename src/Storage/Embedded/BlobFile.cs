@@ -19,6 +19,9 @@ internal sealed class BlobFile
     // States whose unsynced region this process has checked (or wrote itself).
     private readonly ConcurrentDictionary<(string File, Guid Generation, ulong Sequence), byte> _verified = new();
 
+    // States this process has itself made durable with fdatasync.
+    private readonly ConcurrentDictionary<(string File, Guid Generation, ulong Sequence), byte> _durable = new();
+
     /// <summary>Loads the newest intact state, or null when neither slot holds one.</summary>
     public BlobState? Load(SafeFileHandle handle, string file)
     {
@@ -41,8 +44,35 @@ internal sealed class BlobFile
             return newest;
         }
 
-        // The newest slot reached disk without its content (power loss between the writes): the older state is the truth.
-        return older;
+        // The newest slot reached disk without its content (power loss between the writes): the older state is
+        // the truth, provided its own bytes are intact too; otherwise there is no trustworthy state at all.
+        return older is not null && IsIntact(handle, file, older) ? older : null;
+    }
+
+    /// <summary>
+    /// Called by a writer, under the blob's lock, before it overwrites the slot that is not <paramref name="current"/>.
+    /// If this process did not make <paramref name="current"/> durable itself (another writer may have died between
+    /// writing it and syncing), sync now: the slot about to be overwritten is the only other copy of the truth.
+    /// </summary>
+    public void EnsureDurable(SafeFileHandle handle, string file, BlobState current)
+    {
+        if (!_durable.ContainsKey((file, current.Generation, current.SlotSequence)))
+        {
+            NativeMethods.DataSync(handle);
+            MarkDurable(file, current);
+        }
+    }
+
+    /// <summary>Records that this process synced <paramref name="state"/> to disk.</summary>
+    public void MarkDurable(string file, BlobState state)
+    {
+        if (_durable.Count >= MaxVerified)
+        {
+            _durable.Clear();
+        }
+
+        _durable[(file, state.Generation, state.SlotSequence)] = 0;
+        MarkVerified(file, state);
     }
 
     /// <summary>Writes the state into the slot its sequence selects; the caller syncs.</summary>
@@ -62,18 +92,15 @@ internal sealed class BlobFile
         MarkVerified(file, state);
     }
 
-    public static long SlotOffset(ulong sequence) => (long)(sequence % 2) * BlobStateCodec.SlotSize;
-
-    public void Forget(string file)
+    /// <summary>Writes the state, then makes the file durable.</summary>
+    public void WriteSlotAndSync(SafeFileHandle handle, string file, BlobState state)
     {
-        foreach (var key in _verified.Keys)
-        {
-            if (key.File == file)
-            {
-                _verified.TryRemove(key, out _);
-            }
-        }
+        WriteSlot(handle, file, state);
+        NativeMethods.DataSync(handle);
+        MarkDurable(file, state);
     }
+
+    public static long SlotOffset(ulong sequence) => (long)(sequence % 2) * BlobStateCodec.SlotSize;
 
     private void MarkVerified(string file, BlobState state)
     {

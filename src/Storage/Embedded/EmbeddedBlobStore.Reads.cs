@@ -7,65 +7,86 @@ public sealed partial class EmbeddedBlobStore
 {
     public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
     {
-        BlobRules.ValidateRange(range);
-        cancellationToken.ThrowIfCancellationRequested();
-        var file = _layout.BlobFile(path);
-        using var handle = OpenExisting(path, file, write: false);
-        var state = LoadExisting(handle, path, file);
-        CheckReadConditions(state, conditions);
-
-        var offset = range?.Offset ?? 0;
-        if (range is not null && offset >= state.Length)
+        try
         {
-            throw new BlobStorageException(HttpStatusCode.RequestedRangeNotSatisfiable, BlobErrorCodes.InvalidRange,
-                $"The range starting at {offset} is not satisfiable: the blob is {state.Length} bytes long.");
-        }
+            BlobRules.ValidateRange(range);
+            cancellationToken.ThrowIfCancellationRequested();
+            var file = _layout.BlobFile(path);
+            using var handle = OpenExisting(path, file, write: false);
+            var state = LoadExisting(handle, path, file);
+            CheckReadConditions(state, conditions);
 
-        var count = Math.Min(range?.Length ?? long.MaxValue, state.Length - offset);
-        if (count > Array.MaxLength)
+            var offset = range?.Offset ?? 0;
+            if (range is not null && offset >= state.Length)
+            {
+                throw new BlobStorageException(HttpStatusCode.RequestedRangeNotSatisfiable, BlobErrorCodes.InvalidRange,
+                    $"The range starting at {offset} is not satisfiable: the blob is {state.Length} bytes long.");
+            }
+
+            var count = Math.Min(range?.Length ?? long.MaxValue, state.Length - offset);
+            if (count > Array.MaxLength)
+            {
+                throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.InvalidRange, $"Read {count} bytes at most {Array.MaxLength} at a time; use ranges.");
+            }
+
+            var content = count == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)count);
+            var read = BlobFile.ReadFully(handle, content, BlobFile.DataOffset + offset);
+            if (read != count)
+            {
+                throw Corrupt(path);
+            }
+
+            return Task.FromResult(new BlobDownload(state.ToProperties(path.Name, _time.GetUtcNow()), offset, content));
+        }
+        catch (IOException e)
         {
-            throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.InvalidRange, $"Read {count} bytes at most {Array.MaxLength} at a time; use ranges.");
+            throw IoFailure(e);
         }
-
-        var content = count == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)count);
-        var read = BlobFile.ReadFully(handle, content, BlobFile.DataOffset + offset);
-        if (read != count)
-        {
-            throw Corrupt(path);
-        }
-
-        return Task.FromResult(new BlobDownload(state.ToProperties(path.Name, _time.GetUtcNow()), offset, content));
     }
 
     public Task<BlobProperties> GetPropertiesAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var file = _layout.BlobFile(path);
-        using var handle = OpenExisting(path, file, write: false);
-        var state = LoadExisting(handle, path, file);
-        CheckReadConditions(state, conditions);
-        return Task.FromResult(state.ToProperties(path.Name, _time.GetUtcNow()));
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var file = _layout.BlobFile(path);
+            using var handle = OpenExisting(path, file, write: false);
+            var state = LoadExisting(handle, path, file);
+            CheckReadConditions(state, conditions);
+            return Task.FromResult(state.ToProperties(path.Name, _time.GetUtcNow()));
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
     }
 
     public Task<BlobPage> ListBlobsAsync(string container, string? prefix = null, string? continuationToken = null, int pageSize = BlobLimits.DefaultPageSize, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        BlobNames.ValidatePrefix(prefix);
-        BlobRules.ValidatePageSize(pageSize);
-        var marker = DecodeToken(continuationToken);
-        EnsureContainer(container);
-
-        var listing = new Listing(this, prefix ?? string.Empty, marker, pageSize, _time.GetUtcNow(), cancellationToken);
-        listing.Walk(_layout.ContainerFolder(container), string.Empty);
-        var items = listing.Items;
-        string? next = null;
-        if (items.Count > pageSize)
+        try
         {
-            items.RemoveAt(items.Count - 1);
-            next = EncodeToken(items[^1].Name);
-        }
+            BlobNames.ValidateContainer(container);
+            BlobNames.ValidatePrefix(prefix);
+            BlobRules.ValidatePageSize(pageSize);
+            var marker = DecodeToken(continuationToken);
+            EnsureContainer(container);
 
-        return Task.FromResult(new BlobPage(items, next));
+            var listing = new Listing(this, prefix ?? string.Empty, marker, pageSize, _time.GetUtcNow(), cancellationToken);
+            listing.Walk(_layout.ContainerFolder(container), string.Empty);
+            var items = listing.Items;
+            string? next = null;
+            if (items.Count > pageSize)
+            {
+                items.RemoveAt(items.Count - 1);
+                next = EncodeToken(items[^1].Name);
+            }
+
+            return Task.FromResult(new BlobPage(items, next));
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
     }
 
     private static void CheckReadConditions(BlobState state, BlobConditions? conditions)

@@ -6,6 +6,9 @@ namespace Platform.Storage.Embedded;
 
 public sealed partial class EmbeddedBlobStore
 {
+    // Each retry means a sibling's delete emptied and removed a folder in the few microseconds between two of our steps.
+    private const int MaxFolderRaces = 16;
+
     public Task<BlobInfo> PutBlockBlobAsync(BlobPath path, ReadOnlyMemory<byte> content, PutBlobOptions? options = null, CancellationToken cancellationToken = default) =>
         ReplaceAsync(path, BlobType.Block, content, options, cancellationToken);
 
@@ -14,57 +17,64 @@ public sealed partial class EmbeddedBlobStore
 
     public async Task<AppendResult> AppendBlockAsync(BlobPath path, ReadOnlyMemory<byte> data, AppendConditions? conditions = null, CancellationToken cancellationToken = default)
     {
-        BlobRules.ValidateAppendBlock(data);
-        var file = _layout.BlobFile(path);
-        using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
-        using var handle = OpenExisting(path, file, write: true);
-        var state = LoadExisting(handle, path, file);
-        var now = _time.GetUtcNow();
-        if (state.BlobType != BlobType.Append)
+        try
         {
-            throw new BlobConflictException(BlobErrorCodes.InvalidBlobType, "The blob type is invalid for this operation: it is not an append blob.");
-        }
+            BlobRules.ValidateAppendBlock(data);
+            var file = _layout.BlobFile(path);
+            using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
+            using var handle = OpenExisting(path, file, write: true);
+            var state = LoadExisting(handle, path, file);
+            var now = _time.GetUtcNow();
+            if (state.BlobType != BlobType.Append)
+            {
+                throw new BlobConflictException(BlobErrorCodes.InvalidBlobType, "The blob type is invalid for this operation: it is not an append blob.");
+            }
 
-        CheckConditions(state, conditions?.IfMatch, null, creating: false);
-        state.Lease.CheckWrite(conditions?.LeaseId, now);
-        if (state.IsSealed)
-        {
-            throw new BlobConflictException(BlobErrorCodes.BlobIsSealed, "The specified blob is sealed and its contents cannot be modified.");
-        }
+            CheckConditions(state, conditions?.IfMatch, null, creating: false);
+            state.Lease.CheckWrite(conditions?.LeaseId, now);
+            if (state.IsSealed)
+            {
+                throw new BlobConflictException(BlobErrorCodes.BlobIsSealed, "The specified blob is sealed and its contents cannot be modified.");
+            }
 
-        if (conditions?.AppendPosition is { } position && position != state.Length)
-        {
-            throw new BlobPreconditionFailedException(BlobErrorCodes.AppendPositionConditionNotMet,
-                $"The append position condition was not met: the blob is {state.Length} bytes long, not {position}.");
-        }
+            if (conditions?.AppendPosition is { } position && position != state.Length)
+            {
+                throw new BlobPreconditionFailedException(BlobErrorCodes.AppendPositionConditionNotMet,
+                    $"The append position condition was not met: the blob is {state.Length} bytes long, not {position}.");
+            }
 
-        if (conditions?.MaxSize is { } max && state.Length + data.Length > max)
-        {
-            throw new BlobPreconditionFailedException(BlobErrorCodes.MaxBlobSizeConditionNotMet,
-                $"The max blob size condition was not met: {state.Length} + {data.Length} bytes exceeds {max}.");
-        }
+            if (conditions?.MaxSize is { } max && state.Length + data.Length > max)
+            {
+                throw new BlobPreconditionFailedException(BlobErrorCodes.MaxBlobSizeConditionNotMet,
+                    $"The max blob size condition was not met: {state.Length} + {data.Length} bytes exceeds {max}.");
+            }
 
-        if (state.BlockCount >= BlobLimits.MaxAppendBlocks)
-        {
-            throw new BlobConflictException(BlobErrorCodes.BlockCountExceedsLimit, $"The committed block count cannot exceed {BlobLimits.MaxAppendBlocks} blocks.");
-        }
+            if (state.BlockCount >= BlobLimits.MaxAppendBlocks)
+            {
+                throw new BlobConflictException(BlobErrorCodes.BlockCountExceedsLimit, $"The committed block count cannot exceed {BlobLimits.MaxAppendBlocks} blocks.");
+            }
 
-        // Content first, then the state slot that points past it, then one fdatasync for both.
-        RandomAccess.Write(handle, data.Span, BlobFile.DataOffset + state.Length);
-        var next = state with
+            // Content first, then the state slot that points past it, then one fdatasync for both.
+            _files.EnsureDurable(handle, file, state);
+            RandomAccess.Write(handle, data.Span, BlobFile.DataOffset + state.Length);
+            var next = state with
+            {
+                SlotSequence = state.SlotSequence + 1,
+                ContentVersion = state.ContentVersion + 1,
+                Length = state.Length + data.Length,
+                BlockCount = state.BlockCount + 1,
+                LastModified = now,
+                UnsyncedOffset = state.Length,
+                UnsyncedLength = data.Length,
+                UnsyncedCrc = Crc32C.Compute(data.Span),
+            };
+            _files.WriteSlotAndSync(handle, file, next);
+            return new AppendResult(state.Length, next.BlockCount, next.ETag, now);
+        }
+        catch (IOException e)
         {
-            SlotSequence = state.SlotSequence + 1,
-            ContentVersion = state.ContentVersion + 1,
-            Length = state.Length + data.Length,
-            BlockCount = state.BlockCount + 1,
-            LastModified = now,
-            UnsyncedOffset = state.Length,
-            UnsyncedLength = data.Length,
-            UnsyncedCrc = Crc32C.Compute(data.Span),
-        };
-        _files.WriteSlot(handle, file, next);
-        NativeMethods.DataSync(handle);
-        return new AppendResult(state.Length, next.BlockCount, next.ETag, now);
+            throw IoFailure(e);
+        }
     }
 
     public async Task<BlobInfo> SealAppendBlobAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
@@ -104,114 +114,158 @@ public sealed partial class EmbeddedBlobStore
 
     public async Task<bool> DeleteBlobIfExistsAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
     {
-        var file = _layout.BlobFile(path);
-        using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
-        using (var handle = TryOpen(file))
+        try
         {
-            if (handle is null)
+            var file = _layout.BlobFile(path);
+            using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
+            using (var handle = TryOpen(file))
             {
-                return false;
+                if (handle is null)
+                {
+                    return false;
+                }
+
+                // A blob with no intact state can still be deleted unconditionally: that is how it gets repaired.
+                var state = _files.Load(handle, file);
+                if (state is not null || conditions is not null)
+                {
+                    if (state is null)
+                    {
+                        throw Corrupt(path);
+                    }
+
+                    CheckConditions(state, conditions?.IfMatch, conditions?.IfNoneMatch, creating: false);
+                    state.Lease.CheckWrite(conditions?.LeaseId, _time.GetUtcNow());
+                }
             }
 
-            var state = LoadExisting(handle, path, file);
-            CheckConditions(state, conditions?.IfMatch, conditions?.IfNoneMatch, creating: false);
-            state.Lease.CheckWrite(conditions?.LeaseId, _time.GetUtcNow());
-        }
+            File.Delete(file);
+            var folder = Path.GetDirectoryName(file)!;
+            try
+            {
+                NativeMethods.SyncDirectory(folder);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // A concurrent delete already removed the emptied folder, and the entry with it.
+            }
 
-        File.Delete(file);
-        var folder = Path.GetDirectoryName(file)!;
-        NativeMethods.SyncDirectory(folder);
-        RemoveEmptyFolders(folder, _layout.ContainerFolder(path.Container));
-        return true;
+            RemoveEmptyFolders(folder, _layout.ContainerFolder(path.Container));
+            return true;
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
     }
 
     /// <summary>Reads, changes and rewrites a blob's state under its lock, checking ETag and lease conditions first.</summary>
     private async Task<BlobState> MutateAsync(BlobPath path, BlobConditions? conditions, bool checkLease, Func<BlobState, DateTimeOffset, BlobState> change, CancellationToken cancellationToken)
     {
-        var file = _layout.BlobFile(path);
-        using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
-        using var handle = OpenExisting(path, file, write: true);
-        var state = LoadExisting(handle, path, file);
-        var now = _time.GetUtcNow();
-        CheckConditions(state, conditions?.IfMatch, conditions?.IfNoneMatch, creating: false);
-        if (checkLease)
+        try
         {
-            state.Lease.CheckWrite(conditions?.LeaseId, now);
-        }
+            var file = _layout.BlobFile(path);
+            using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
+            using var handle = OpenExisting(path, file, write: true);
+            var state = LoadExisting(handle, path, file);
+            var now = _time.GetUtcNow();
+            CheckConditions(state, conditions?.IfMatch, conditions?.IfNoneMatch, creating: false);
+            if (checkLease)
+            {
+                state.Lease.CheckWrite(conditions?.LeaseId, now);
+            }
 
-        var next = change(state, now) with { SlotSequence = state.SlotSequence + 1, UnsyncedLength = 0, UnsyncedOffset = 0, UnsyncedCrc = 0 };
-        _files.WriteSlot(handle, file, next);
-        NativeMethods.DataSync(handle);
-        return next;
+            var next = change(state, now) with { SlotSequence = state.SlotSequence + 1, UnsyncedLength = 0, UnsyncedOffset = 0, UnsyncedCrc = 0 };
+            _files.EnsureDurable(handle, file, state);
+            _files.WriteSlotAndSync(handle, file, next);
+            return next;
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
     }
 
     private async Task<BlobInfo> ReplaceAsync(BlobPath path, BlobType type, ReadOnlyMemory<byte> content, PutBlobOptions? options, CancellationToken cancellationToken)
     {
-        ValidatePut(type, options);
-        var file = _layout.BlobFile(path);
-        var folder = Path.GetDirectoryName(file)!;
-        var containerFolder = _layout.ContainerFolder(path.Container);
-        using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
-        EnsureContainer(path.Container);
-        BlobState? existing;
-        using (var current = TryOpen(file))
+        try
         {
-            existing = current is null ? null : LoadExisting(current, path, file);
-        }
-
-        var now = _time.GetUtcNow();
-        var conditions = options?.Conditions;
-        CheckConditions(existing, conditions?.IfMatch, conditions?.IfNoneMatch, creating: true);
-        (existing?.Lease ?? LeaseRecord.None).CheckWrite(conditions?.LeaseId, now);
-
-        var state = new BlobState
-        {
-            SlotSequence = 1,
-            Generation = Guid.NewGuid(),
-            ContentVersion = (existing?.ContentVersion ?? 0) + 1,
-            BlobType = type,
-            Length = content.Length,
-            AccessTier = type == BlobType.Block ? options?.AccessTier : null,
-            CreatedOn = now,
-            LastModified = now,
-            ContentType = options?.ContentType ?? "application/octet-stream",
-            Metadata = CopyMetadata(options?.Metadata),
-            Lease = existing is not null && existing.Lease.IsActiveAt(now) ? existing.Lease : LeaseRecord.None,
-        };
-
-        // Write a complete new file, make it durable, then rename it over the old one: readers and
-        // crashes see either the old blob or the new one, never a mix.
-        for (var attempt = 0; ; attempt++)
-        {
-            EnsureFolders(containerFolder, folder);
-            var temp = Path.Combine(folder, "." + Guid.NewGuid().ToString("N") + EmbeddedLayout.TempSuffix);
-            try
+            ValidatePut(type, options);
+            var file = _layout.BlobFile(path);
+            var folder = Path.GetDirectoryName(file)!;
+            var containerFolder = _layout.ContainerFolder(path.Container);
+            using var held = await _locks.AcquireAsync(EmbeddedLayout.LockKey(path), cancellationToken);
+            EnsureContainer(path.Container);
+            BlobState? existing;
+            using (var current = TryOpen(file))
             {
-                using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read))
+                existing = current is null ? null : _files.Load(current, file);
+                if (current is not null && existing is null && options?.Conditions is not null)
                 {
-                    if (!content.IsEmpty)
+                    // Conditions cannot be judged against a blob with no intact state; an unconditional put replaces it.
+                    throw Corrupt(path);
+                }
+            }
+
+            var now = _time.GetUtcNow();
+            var conditions = options?.Conditions;
+            CheckConditions(existing, conditions?.IfMatch, conditions?.IfNoneMatch, creating: true);
+            (existing?.Lease ?? LeaseRecord.None).CheckWrite(conditions?.LeaseId, now);
+
+            var state = new BlobState
+            {
+                SlotSequence = 1,
+                Generation = Guid.NewGuid(),
+                ContentVersion = (existing?.ContentVersion ?? 0) + 1,
+                BlobType = type,
+                Length = content.Length,
+                AccessTier = type == BlobType.Block ? options?.AccessTier : null,
+                CreatedOn = now,
+                LastModified = now,
+                ContentType = options?.ContentType ?? "application/octet-stream",
+                Metadata = CopyMetadata(options?.Metadata),
+                Lease = existing is not null && existing.Lease.IsActiveAt(now) ? existing.Lease : LeaseRecord.None,
+            };
+
+            // Write a complete new file, make it durable, then rename it over the old one: readers and
+            // crashes see either the old blob or the new one, never a mix.
+            for (var attempt = 1; ; attempt++)
+            {
+                var temp = Path.Combine(folder, "." + Guid.NewGuid().ToString("N") + EmbeddedLayout.TempSuffix);
+                try
+                {
+                    EnsureFolders(containerFolder, folder);
+                    using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read))
                     {
-                        RandomAccess.Write(handle, content.Span, BlobFile.DataOffset);
+                        if (!content.IsEmpty)
+                        {
+                            RandomAccess.Write(handle, content.Span, BlobFile.DataOffset);
+                        }
+
+                        _files.WriteSlotAndSync(handle, file, state);
                     }
 
-                    _files.WriteSlot(handle, file, state);
-                    NativeMethods.DataSync(handle);
+                    // Once the temp file is in the folder, no concurrent delete can remove the folder under us.
+                    File.Move(temp, file, overwrite: true);
+                    NativeMethods.SyncDirectory(folder);
+                    return new BlobInfo(state.ETag, now);
                 }
-
-                File.Move(temp, file, overwrite: true);
-                NativeMethods.SyncDirectory(folder);
-                return new BlobInfo(state.ETag, now);
+                catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && attempt < MaxFolderRaces)
+                {
+                    // A delete of a sibling removed an emptied folder on our path between two steps: make it again.
+                    TryDelete(temp);
+                    EnsureContainer(path.Container);
+                }
+                catch
+                {
+                    TryDelete(temp);
+                    throw;
+                }
             }
-            catch (DirectoryNotFoundException) when (attempt < 3)
-            {
-                // A concurrent delete removed an emptied folder between EnsureFolders and the create: make it again.
-                EnsureContainer(path.Container);
-            }
-            catch
-            {
-                TryDelete(temp);
-                throw;
-            }
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
         }
     }
 

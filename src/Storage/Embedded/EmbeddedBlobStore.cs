@@ -31,9 +31,11 @@ public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
     public static EmbeddedBlobStore Open(EmbeddedBlobStoreOptions options, TimeProvider? timeProvider = null)
     {
         options.Validate();
+        NativeMethods.EnsureSupported();
         var layout = new EmbeddedLayout(options.DataPath);
         Directory.CreateDirectory(layout.Root);
         Directory.CreateDirectory(layout.TrashFolder);
+        EmptyTrash(layout.TrashFolder);
         return new EmbeddedBlobStore(layout, new StripedFileLock(layout.LocksFolder, options.LockStripes), timeProvider ?? TimeProvider.System);
     }
 
@@ -41,36 +43,68 @@ public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
 
     public Task<bool> CreateContainerIfNotExistsAsync(string container, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        cancellationToken.ThrowIfCancellationRequested();
-        var created = NativeMethods.TryCreateDirectory(_layout.ContainerFolder(container));
-        if (created)
+        try
         {
-            NativeMethods.SyncDirectory(_layout.Root);
-        }
+            BlobNames.ValidateContainer(container);
+            cancellationToken.ThrowIfCancellationRequested();
+            var created = NativeMethods.TryCreateDirectory(_layout.ContainerFolder(container));
+            if (created)
+            {
+                NativeMethods.SyncDirectory(_layout.Root);
+            }
 
-        return Task.FromResult(created);
+            return Task.FromResult(created);
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
     }
 
     public Task<bool> DeleteContainerIfExistsAsync(string container, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // Rename first so the container disappears atomically for every process, then remove the files.
-        var trash = Path.Combine(_layout.TrashFolder, Guid.NewGuid().ToString("N"));
         try
         {
-            Directory.Move(_layout.ContainerFolder(container), trash);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return Task.FromResult(false);
-        }
+            BlobNames.ValidateContainer(container);
+            cancellationToken.ThrowIfCancellationRequested();
 
-        NativeMethods.SyncDirectory(_layout.Root);
-        Directory.Delete(trash, recursive: true);
-        return Task.FromResult(true);
+            // Rename first so the container disappears atomically for every process, then remove the files.
+            var trash = Path.Combine(_layout.TrashFolder, Guid.NewGuid().ToString("N"));
+            try
+            {
+                Directory.Move(_layout.ContainerFolder(container), trash);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return Task.FromResult(false);
+            }
+
+            NativeMethods.SyncDirectory(_layout.Root);
+            Directory.Delete(trash, recursive: true);
+            return Task.FromResult(true);
+        }
+        catch (IOException e)
+        {
+            throw IoFailure(e);
+        }
+    }
+
+    /// <summary>Removes deleted containers; what cannot be removed now (a crash, a reader's open file) goes at the next open.</summary>
+    private static void EmptyTrash(string trashFolder)
+    {
+        foreach (var deleted in Directory.EnumerateDirectories(trashFolder))
+        {
+            try
+            {
+                Directory.Delete(deleted, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private void EnsureContainer(string container)
@@ -80,6 +114,10 @@ public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
             throw ContainerNotFound();
         }
     }
+
+    /// <summary>An unexpected filesystem failure, reported as a transient storage error (callers may retry).</summary>
+    private static BlobStorageException IoFailure(IOException e) =>
+        new(HttpStatusCode.InternalServerError, BlobErrorCodes.InternalError, $"Embedded storage I/O failed: {e.Message}", e);
 
     private static BlobNotFoundException ContainerNotFound() => new(BlobErrorCodes.ContainerNotFound, "The specified container does not exist.");
 

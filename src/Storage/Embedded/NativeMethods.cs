@@ -3,7 +3,11 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Platform.Storage.Embedded;
 
-/// <summary>The few POSIX calls .NET does not expose: fsync of a directory, fdatasync, mkdir with EEXIST, flock.</summary>
+/// <summary>
+/// The few POSIX calls .NET does not expose: fsync of a directory, fdatasync, mkdir with EEXIST, flock.
+/// Only flags and errno values that are the same on every Linux architecture are used; other operating
+/// systems are refused at start-up rather than misbehaving.
+/// </summary>
 internal static partial class NativeMethods
 {
     public const int LockExclusive = 2;
@@ -12,11 +16,20 @@ internal static partial class NativeMethods
     private const int OpenReadOnly = 0;
     private const int OpenReadWrite = 2;
     private const int OpenCreate = 0x40;
-    private const int OpenDirectory = 0x10000;
     private const int OpenCloseOnExec = 0x80000;
     private const int ErrorExists = 17;
     private const int ErrorWouldBlock = 11;
     private const int ErrorInterrupted = 4;
+    private const int ErrorNoEntry = 2;
+
+    /// <summary>Throws unless the flags and calls above mean what we think they mean here.</summary>
+    public static void EnsureSupported()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The embedded storage backend needs Linux (it relies on fdatasync, directory fsync and flock); use the AzureBlob backend elsewhere.");
+        }
+    }
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8, EntryPoint = "open")]
     private static partial int Open(string path, int flags, int mode);
@@ -67,10 +80,16 @@ internal static partial class NativeMethods
     /// <summary>Makes a directory's entries (creations, renames, deletions) durable.</summary>
     public static void SyncDirectory(string path)
     {
-        var fd = Open(path, OpenReadOnly | OpenDirectory | OpenCloseOnExec, 0);
+        var fd = Open(path, OpenReadOnly | OpenCloseOnExec, 0);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open directory '{path}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == ErrorNoEntry)
+            {
+                throw new DirectoryNotFoundException($"Directory '{path}' vanished before it could be synced.");
+            }
+
+            throw new IOException($"Cannot open directory '{path}' to sync it (errno {errno}).");
         }
 
         try
@@ -100,7 +119,7 @@ internal static partial class NativeMethods
             return false;
         }
 
-        if (errno == 2)
+        if (errno == ErrorNoEntry)
         {
             throw new DirectoryNotFoundException($"Parent of '{path}' does not exist.");
         }

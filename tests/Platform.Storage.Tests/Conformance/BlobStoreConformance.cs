@@ -201,4 +201,31 @@ public abstract partial class BlobStoreConformance : IAsyncLifetime
     {
         await Assert.ThrowsAsync<BlobNameException>(() => Store.CreateContainerIfNotExistsAsync(name));
     }
+
+    [Fact]
+    public async Task ConcurrentPutsAndDeletes_InSharedFolders_NeverFailWithRawErrors()
+    {
+        var container = await NewContainerAsync();
+        var names = Enumerable.Range(0, 8).Select(i => $"r/s{i % 2}/t{i}/leaf").ToArray();
+        // Each delete empties and removes folders that the other writers' puts are about to use.
+        var rounds = await Task.WhenAll(names.Select(name => Task.Run(async () =>
+        {
+            var path = new BlobPath(container, name);
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(1.5);
+            var round = 0;
+            for (; DateTime.UtcNow < until; round++)
+            {
+                await Store.PutBlockBlobAsync(path, Bytes($"{name}-{round}"));
+                Assert.True(await Store.DeleteBlobIfExistsAsync(path));
+            }
+
+            await Store.PutBlockBlobAsync(path, Bytes($"{name}-final"));
+            return round;
+        })));
+
+        Assert.All(rounds, r => Assert.True(r > 0));
+        var listed = (await Store.ListBlobsAsync(container)).Items.Select(i => i.Name);
+        Assert.Equal(names.Order(StringComparer.Ordinal), listed);
+        Assert.Equal("r/s1/t3/leaf-final", Text((await Store.ReadAsync(new BlobPath(container, "r/s1/t3/leaf"))).Content));
+    }
 }

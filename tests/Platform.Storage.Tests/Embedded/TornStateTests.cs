@@ -88,4 +88,58 @@ public sealed class TornStateTests
         Assert.Equal(BlobErrorCodes.InternalError, error.ErrorCode);
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WhenNeitherSlotsBytesAreIntact_TheBlobIsReportedCorrupt_NotServedFromTheOlderSlot()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("torn", "both");
+        string file;
+        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
+        {
+            await store.CreateContainerIfNotExistsAsync(blob.Container);
+            await store.CreateAppendBlobAsync(blob);
+            await store.AppendBlockAsync(blob, "first"u8.ToArray());
+            await store.AppendBlockAsync(blob, "second"u8.ToArray());
+            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
+        }
+
+        // Both slots' newest bytes lost: the older state cannot vouch for its block either.
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[11], BlobFile.DataOffset);
+        }
+
+        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => reopened.ReadAsync(blob));
+        Assert.Equal(BlobErrorCodes.InternalError, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ACorruptBlob_CanBeDeletedOrReplacedUnconditionally_ButNotConditionally()
+    {
+        using var folder = new TempFolder();
+        var blob = new BlobPath("torn", "repair");
+        string file;
+        using var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        await store.CreateContainerIfNotExistsAsync(blob.Container);
+        await store.PutBlockBlobAsync(blob, "payload"u8.ToArray());
+        file = new EmbeddedLayout(folder.Path).BlobFile(blob);
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
+        }
+
+        await Assert.ThrowsAsync<BlobStorageException>(() => store.PutBlockBlobAsync(blob, "x"u8.ToArray(), new PutBlobOptions { Conditions = BlobConditions.IfAbsent }));
+        await store.PutBlockBlobAsync(blob, "replaced"u8.ToArray());
+        Assert.Equal("replaced", System.Text.Encoding.UTF8.GetString((await store.ReadAsync(blob)).Content.Span));
+
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
+        }
+
+        Assert.True(await store.DeleteBlobIfExistsAsync(blob));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetPropertiesAsync(blob));
+    }
 }
