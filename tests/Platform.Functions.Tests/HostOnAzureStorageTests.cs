@@ -43,7 +43,7 @@ public sealed class HostOnAzureStorageTests : IAsyncLifetime, IDisposable
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("AzureBlob", body.GetProperty("storage").GetString());
         Assert.False(Directory.Exists(Path.Combine(_workingDirectory, "data")));
-        Assert.Contains("AccountKey=***", host.Output, StringComparison.Ordinal);
+        Assert.Contains("AccountKey=<redacted>", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(AzuriteServer.AccountKey, host.Output, StringComparison.Ordinal);
     }
 

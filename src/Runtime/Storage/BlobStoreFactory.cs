@@ -27,11 +27,14 @@ public static class BlobStoreFactory
             return "no connection string";
         }
 
-        var kept = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .Select(kv => kv.Length == 2 && (kv[0].Equals("AccountKey", StringComparison.OrdinalIgnoreCase) || kv[0].Equals("SharedAccessSignature", StringComparison.OrdinalIgnoreCase))
-                ? $"{kv[0]}=***"
-                : string.Join('=', kv));
-        return string.Join(';', kept);
+        // Parse it as the client does (names trimmed, any case), and print the parser's own redacted form.
+        try
+        {
+            return StorageConnectionString.Parse(connectionString).ToString();
+        }
+        catch (FormatException)
+        {
+            return "an unreadable connection string";
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Storage.Azure;
 
 namespace Platform.Runtime.Storage;
 
@@ -21,6 +22,17 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.Backend == StorageBackend.AzureBlob && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add($"{StorageOptions.Section}:ConnectionString (or AzureWebJobsStorage) is required when Backend is AzureBlob.");
+        }
+        else if (options.Backend == StorageBackend.AzureBlob)
+        {
+            try
+            {
+                StorageConnectionString.Parse(options.ConnectionString!);
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"{StorageOptions.Section}:ConnectionString is invalid: {e.Message}");
+            }
         }
 
         try

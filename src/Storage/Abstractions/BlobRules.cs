@@ -5,6 +5,8 @@ namespace Platform.Storage;
 /// <summary>Argument rules both backends enforce before doing any I/O, so they reject the same inputs the same way.</summary>
 public static class BlobRules
 {
+    public const int MaxContentTypeLength = 1024;
+
     /// <summary>Metadata names are C# identifiers; values are printable ASCII (they travel as HTTP headers); 8 KiB in total.</summary>
     public static void ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)
     {
@@ -14,8 +16,14 @@ public static class BlobRules
         }
 
         var total = 0;
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in metadata)
         {
+            if (key is not null && !names.Add(key))
+            {
+                throw Invalid($"Metadata names '{key}' and another differ only in case; names are case-insensitive.");
+            }
+
             if (string.IsNullOrEmpty(key) || !(char.IsAsciiLetter(key[0]) || key[0] == '_') || !key.All(static c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             {
                 throw Invalid($"Metadata name '{key}' is not a valid identifier (ASCII letters, digits and '_', not starting with a digit).");
@@ -100,7 +108,12 @@ public static class BlobRules
 
         if (type == BlobType.Append && options.AccessTier is not null)
         {
-            throw new ArgumentException("Append blobs have no access tier; only block blobs can be tiered.", nameof(options));
+            throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.AccessTierNotSupportedForBlobType, "Append blobs have no access tier; only block blobs can be tiered.");
+        }
+
+        if (options.ContentType is { } contentType && (contentType.Length > MaxContentTypeLength || !contentType.All(static c => c is >= ' ' and <= '~')))
+        {
+            throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.InvalidHeaderValue, $"A content type is printable ASCII of at most {MaxContentTypeLength} characters.");
         }
 
         if (options.Conditions?.IfNoneMatch is { } none && options.Conditions.IfMatch is not null)

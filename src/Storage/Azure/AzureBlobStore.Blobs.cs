@@ -12,7 +12,7 @@ public sealed partial class AzureBlobStore
     public async Task<BlobInfo> PutBlockBlobAsync(BlobPath path, ReadOnlyMemory<byte> content, PutBlobOptions? options = null, CancellationToken cancellationToken = default)
     {
         ValidatePath(path);
-        ValidateOptions(options);
+        ValidateOptions(BlobType.Block, options);
         using var request = NewRequest(HttpMethod.Put, BlobUris.Blob(_endpoint, path));
         request.Content = new ReadOnlyMemoryContent(content);
         request.Headers.TryAddWithoutValidation(AzureHeaders.BlobType, "BlockBlob");
@@ -23,8 +23,21 @@ public sealed partial class AzureBlobStore
 
         AddPutOptions(request, options);
         using var response = await SendAsync(request, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-        return BlobResponseReader.ReadInfo(response);
+        if (response.IsSuccessStatusCode)
+        {
+            return BlobResponseReader.ReadInfo(response);
+        }
+
+        // A conditional put whose first attempt landed (response lost) fails its own condition on the retry.
+        var error = await ErrorAsync(response, cancellationToken);
+        if (AzureRequestOptions.GetAttempt(request) > 1 &&
+            PutLanding.IsOwnConditionFailure(error, options) &&
+            await PutLanding.FindAsync(this, path, content, options, cancellationToken) is { } landed)
+        {
+            return landed;
+        }
+
+        throw error;
     }
 
     /// <inheritdoc/>
@@ -32,11 +45,7 @@ public sealed partial class AzureBlobStore
     public async Task<BlobInfo> CreateAppendBlobAsync(BlobPath path, PutBlobOptions? options = null, CancellationToken cancellationToken = default)
     {
         ValidatePath(path);
-        ValidateOptions(options);
-        if (options?.AccessTier is not null)
-        {
-            throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.AccessTierNotSupportedForBlobType, "Append blobs have no access tier.");
-        }
+        ValidateOptions(BlobType.Append, options);
 
         using var request = NewRequest(HttpMethod.Put, BlobUris.Blob(_endpoint, path));
         request.Content = new ByteArrayContent([]);
@@ -252,19 +261,10 @@ public sealed partial class AzureBlobStore
         return string.Create(CultureInfo.InvariantCulture, $"bytes={range.Offset}-{last}");
     }
 
-    private static void ValidateOptions(PutBlobOptions? options)
+    private static void ValidateOptions(BlobType type, PutBlobOptions? options)
     {
-        if (options is null)
-        {
-            return;
-        }
-
-        ValidateConditions(options.Conditions);
-        BlobRules.ValidateMetadata(options.Metadata);
-        if (options.ContentType is { } contentType && !contentType.All(static c => c is >= ' ' and <= '~'))
-        {
-            throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.InvalidHeaderValue, "A content type is printable ASCII.");
-        }
+        BlobRules.ValidatePutOptions(type, options);
+        ValidateConditions(options?.Conditions);
     }
 
     private static void AddPutOptions(HttpRequestMessage request, PutBlobOptions? options)

@@ -14,8 +14,9 @@ internal static class ListBlobsResultParser
     /// </summary>
     public static BlobPage Parse(Stream xml)
     {
-        using var reader = XmlReader.Create(xml, XmlSettings.Safe);
-        var document = XDocument.Load(reader);
+        // A blob may be named "   ": keep whitespace-only text, or the name would be read as "".
+        using var reader = XmlReader.Create(xml, XmlSettings.SafeKeepingWhitespace);
+        var document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         var root = document.Root ?? throw Malformed("no root element");
         if (root.Name.LocalName != "EnumerationResults")
         {

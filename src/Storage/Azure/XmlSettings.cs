@@ -12,4 +12,13 @@ internal static class XmlSettings
         IgnoreComments = true,
         IgnoreWhitespace = true,
     };
+
+    /// <summary>For documents whose text may be all spaces (blob names in listings): whitespace is data there.</summary>
+    public static readonly XmlReaderSettings SafeKeepingWhitespace = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreWhitespace = false,
+    };
 }

@@ -11,7 +11,11 @@ namespace Platform.Storage.Embedded;
 /// </summary>
 internal static class BlobStateCodec
 {
-    public const int SlotSize = 12 * 1024;
+    /// <summary>
+    /// Room for the largest state Azure's limits allow (8 KiB of metadata in up to 8,192 entries, a 1 KiB
+    /// content type). Files are sparse: a slot occupies only the pages its state is written to.
+    /// </summary>
+    public const int SlotSize = 64 * 1024;
     public const int HeaderSize = 16;
     public const int MaxPayload = SlotSize - HeaderSize;
     private const uint Magic = 0x31534250; // "PBS1"
@@ -33,8 +37,8 @@ internal static class BlobStateCodec
         WriteI32(w, state.Metadata.Count);
         foreach (var (k, v) in state.Metadata)
         {
-            WriteString(w, k);
-            WriteString(w, v);
+            WriteShortString(w, k);
+            WriteShortString(w, v);
         }
 
         WriteI64(w, state.UnsyncedOffset);
@@ -106,7 +110,7 @@ internal static class BlobStateCodec
             var metadata = new Dictionary<string, string>(Math.Clamp(count, 0, 1024), StringComparer.OrdinalIgnoreCase);
             for (var i = 0; i < count; i++)
             {
-                metadata[r.String()!] = r.String()!;
+                metadata[r.ShortString()] = r.ShortString();
             }
 
             var unsyncedOffset = r.I64();
@@ -194,6 +198,15 @@ internal static class BlobStateCodec
         w.Advance(n);
     }
 
+    private static void WriteShortString(ArrayBufferWriter<byte> w, string v)
+    {
+        var n = Encoding.UTF8.GetByteCount(v);
+        BinaryPrimitives.WriteUInt16LittleEndian(w.GetSpan(2), checked((ushort)n));
+        w.Advance(2);
+        Encoding.UTF8.GetBytes(v, w.GetSpan(n));
+        w.Advance(n);
+    }
+
     private ref struct Reader(ReadOnlySpan<byte> data)
     {
         private ReadOnlySpan<byte> _data = data;
@@ -209,6 +222,8 @@ internal static class BlobStateCodec
         public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
 
         public ReadOnlySpan<byte> Bytes(int n) => Take(n);
+
+        public string ShortString() => Encoding.UTF8.GetString(Take(BinaryPrimitives.ReadUInt16LittleEndian(Take(2))));
 
         public string? String()
         {

@@ -190,7 +190,7 @@ public sealed partial class EmbeddedBlobStore
     {
         try
         {
-            ValidatePut(type, options);
+            BlobRules.ValidatePutOptions(type, options);
             var file = _layout.BlobFile(path);
             var folder = Path.GetDirectoryName(file)!;
             var containerFolder = _layout.ContainerFolder(path.Container);
@@ -222,7 +222,7 @@ public sealed partial class EmbeddedBlobStore
                 AccessTier = type == BlobType.Block ? options?.AccessTier : null,
                 CreatedOn = now,
                 LastModified = now,
-                ContentType = options?.ContentType ?? "application/octet-stream",
+                ContentType = string.IsNullOrEmpty(options?.ContentType) ? "application/octet-stream" : options.ContentType,
                 Metadata = CopyMetadata(options?.Metadata),
                 Lease = existing is not null && existing.Lease.IsActiveAt(now) ? existing.Lease : LeaseRecord.None,
             };

@@ -11,7 +11,6 @@ namespace Platform.Storage.Embedded;
 /// </summary>
 public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
 {
-    private const int MaxContentTypeLength = 256;
     private readonly EmbeddedLayout _layout;
     private readonly StripedFileLock _locks;
     private readonly BlobFile _files = new();
@@ -166,12 +165,5 @@ public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
         }
     }
 
-    private static void ValidatePut(BlobType type, PutBlobOptions? options)
-    {
-        BlobRules.ValidatePutOptions(type, options);
-        if (options?.ContentType is { Length: > MaxContentTypeLength })
-        {
-            throw new ArgumentException($"Content type is longer than {MaxContentTypeLength} characters.", nameof(options));
-        }
-    }
+
 }

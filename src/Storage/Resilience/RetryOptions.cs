@@ -10,8 +10,11 @@ public sealed record RetryOptions
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Timeout of a single attempt; an attempt that runs over is retried as transient.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Timeout of a single attempt, upload and download included; an attempt that runs over is retried as transient.
+    /// Raise it for very large blobs on slow links.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
     public void Validate()
     {

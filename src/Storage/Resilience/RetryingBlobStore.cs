@@ -4,8 +4,9 @@ namespace Platform.Storage.Resilience;
 /// Retries transient failures of any store with exponential backoff and full jitter, honouring the
 /// store's Retry-After. Non-transient errors pass through at once; when retries run out the last
 /// error is rethrown inside a <see cref="BlobStorageException"/> that says how many attempts were made.
-/// Appends with an append position are retried safely (see <see cref="AppendLanding"/>); other
-/// non-idempotent writes may have taken effect before a retry, as with any storage client.
+/// Appends with an append position and conditional puts are retried safely (see <see cref="AppendLanding"/>
+/// and <see cref="PutLanding"/>); other non-idempotent writes may have taken effect before a retry, as
+/// with any storage client.
 /// </summary>
 public sealed class RetryingBlobStore(IBlobStore inner, RetryOptions? options = null, TimeProvider? timeProvider = null, Func<double>? random = null) : IBlobStore
 {
@@ -20,7 +21,24 @@ public sealed class RetryingBlobStore(IBlobStore inner, RetryOptions? options = 
         RetryAsync((_, ct) => inner.DeleteContainerIfExistsAsync(container, ct), cancellationToken);
 
     public Task<BlobInfo> PutBlockBlobAsync(BlobPath path, ReadOnlyMemory<byte> content, PutBlobOptions? options = null, CancellationToken cancellationToken = default) =>
-        RetryAsync((_, ct) => inner.PutBlockBlobAsync(path, content, options, ct), cancellationToken);
+        RetryAsync(async (attempt, ct) =>
+        {
+            try
+            {
+                return await inner.PutBlockBlobAsync(path, content, options, ct);
+            }
+            catch (BlobStorageException e) when (attempt > 1 && PutLanding.IsOwnConditionFailure(e, options))
+            {
+                // An earlier attempt may have landed before its response was lost.
+                var landed = await PutLanding.FindAsync(inner, path, content, options, ct);
+                if (landed is null)
+                {
+                    throw;
+                }
+
+                return landed;
+            }
+        }, cancellationToken);
 
     public Task<BlobInfo> CreateAppendBlobAsync(BlobPath path, PutBlobOptions? options = null, CancellationToken cancellationToken = default) =>
         RetryAsync((_, ct) => inner.CreateAppendBlobAsync(path, options, ct), cancellationToken);
@@ -32,7 +50,8 @@ public sealed class RetryingBlobStore(IBlobStore inner, RetryOptions? options = 
             {
                 return await inner.AppendBlockAsync(path, data, conditions, ct);
             }
-            catch (BlobPreconditionFailedException e) when (attempt > 1 && e.ErrorCode == BlobErrorCodes.AppendPositionConditionNotMet && conditions?.AppendPosition is { } position)
+            catch (BlobPreconditionFailedException e) when (attempt > 1 && conditions?.AppendPosition is { } position &&
+                e.ErrorCode is BlobErrorCodes.AppendPositionConditionNotMet or BlobErrorCodes.MaxBlobSizeConditionNotMet or BlobErrorCodes.ConditionNotMet)
             {
                 // An earlier attempt may have landed before its response was lost.
                 var landed = await AppendLanding.FindAsync(inner, path, position, data, ct);

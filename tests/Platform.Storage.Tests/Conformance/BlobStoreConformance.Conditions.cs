@@ -112,6 +112,28 @@ public abstract partial class BlobStoreConformance
     }
 
     [Fact]
+    public async Task MetadataNamesDifferingOnlyInCase_AreRejected()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "meta");
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() =>
+            Store.PutBlockBlobAsync(path, Bytes("x"), new PutBlobOptions { Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["k"] = "1", ["K"] = "2" } }));
+        Assert.Equal(BlobErrorCodes.InvalidMetadata, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task MetadataUpToTheEightKibLimit_IsKept_AndMoreIsRejected()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "meta");
+        var large = Enumerable.Range(0, 8).ToDictionary(i => $"key{i}", i => new string((char)('a' + i), 1000));
+        await Store.PutBlockBlobAsync(path, Bytes("x"), new PutBlobOptions { Metadata = large });
+        Assert.Equal(large.OrderBy(kv => kv.Key), (await Store.GetPropertiesAsync(path)).Metadata.OrderBy(kv => kv.Key));
+
+        large["extra"] = new string('z', 200);
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => Store.SetMetadataAsync(path, large));
+        Assert.Equal(BlobErrorCodes.InvalidMetadata, error.ErrorCode);
+    }
+
+    [Fact]
     public async Task InvalidMetadata_IsRejectedWithAClearError()
     {
         var path = new BlobPath(await NewContainerAsync(), "meta");

@@ -228,4 +228,44 @@ public abstract partial class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(names.Order(StringComparer.Ordinal), listed);
         Assert.Equal("r/s1/t3/leaf-final", Text((await Store.ReadAsync(new BlobPath(container, "r/s1/t3/leaf"))).Content));
     }
+
+    [Fact]
+    public async Task NamesWithSpacesSymbolsAndUnicode_RoundTripThroughPutListAndRead()
+    {
+        var container = await NewContainerAsync();
+        string[] names = ["   ", "a b/c d", "plus+sign", "percent%20encoded", "hash#tag", "question?mark", "amp&eq=", "ünïcödé/😀", "quote'semi;colon"];
+        foreach (var name in names)
+        {
+            await Store.PutBlockBlobAsync(new BlobPath(container, name), Bytes(name));
+        }
+
+        var listed = (await Store.ListBlobsAsync(container)).Items.Select(i => i.Name).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), listed);
+        foreach (var name in names)
+        {
+            Assert.Equal(name, Text((await Store.ReadAsync(new BlobPath(container, name))).Content));
+        }
+    }
+
+    [Fact]
+    public async Task ContentType_DefaultsToOctetStream_AndMustBePrintableAscii()
+    {
+        var container = await NewContainerAsync();
+        await Store.PutBlockBlobAsync(new BlobPath(container, "plain"), Bytes("x"));
+        Assert.Equal("application/octet-stream", (await Store.GetPropertiesAsync(new BlobPath(container, "plain"))).ContentType);
+
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() =>
+            Store.PutBlockBlobAsync(new BlobPath(container, "bad"), Bytes("x"), new PutBlobOptions { ContentType = "text/plain\r\nx-evil: 1" }));
+        Assert.Equal(BlobErrorCodes.InvalidHeaderValue, error.ErrorCode);
+        Assert.Empty((await Store.ListBlobsAsync(container, "bad")).Items);
+    }
+
+    [Fact]
+    public async Task AppendBlobs_CannotBeCreatedWithATier()
+    {
+        var container = await NewContainerAsync();
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() =>
+            Store.CreateAppendBlobAsync(new BlobPath(container, "log"), new PutBlobOptions { AccessTier = AccessTier.Cool }));
+        Assert.Equal(BlobErrorCodes.AccessTierNotSupportedForBlobType, error.ErrorCode);
+    }
 }

@@ -142,4 +142,27 @@ public sealed class TornStateTests
         Assert.True(await store.DeleteBlobIfExistsAsync(blob));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetPropertiesAsync(blob));
     }
+
+    [Fact]
+    public async Task TheLargestMetadataAzureAllows_FitsTheStateSlot()
+    {
+        using var folder = new TempFolder();
+        using var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        await store.CreateContainerIfNotExistsAsync("meta");
+        var blob = new BlobPath("meta", "many");
+
+        // 8 KiB of metadata as the most entries possible: names of one or two characters, empty values.
+        var many = new Dictionary<string, string>();
+        for (var i = 0; many.Sum(kv => kv.Key.Length) + 2 <= BlobLimits.MaxMetadataBytes; i++)
+        {
+            many[i < 52 ? ((char)(i < 26 ? 'a' + i : 'A' + i - 26)).ToString() : $"k{i}"] = string.Empty;
+        }
+
+        many = many.Where(kv => !many.Keys.Any(k => k != kv.Key && string.Equals(k, kv.Key, StringComparison.OrdinalIgnoreCase))).ToDictionary();
+        await store.PutBlockBlobAsync(blob, "x"u8.ToArray(), new PutBlobOptions { Metadata = many, ContentType = new string('t', BlobRules.MaxContentTypeLength) });
+
+        var properties = await store.GetPropertiesAsync(blob);
+        Assert.Equal(many.Count, properties.Metadata.Count);
+        Assert.True(many.Count > 1500, $"only {many.Count} entries were tried");
+    }
 }

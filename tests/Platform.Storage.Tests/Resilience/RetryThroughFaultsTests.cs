@@ -73,6 +73,52 @@ public sealed class RetryThroughFaultsTests : IDisposable
     }
 
     [Fact]
+    public async Task ConditionalPuts_RetriedAfterLostResponses_StillHaveExactlyOneOutcome()
+    {
+        var faulty = new FaultInjectingBlobStore(_real, new FaultInjectionOptions { FailureAfterWriteRate = 0.4, Seed = 21 });
+        var store = new RetryingBlobStore(faulty, FastRetries);
+        await _real.CreateContainerIfNotExistsAsync("claims");
+
+        // Creates: each claim must be reported as won, though many first attempts' responses are lost.
+        for (var i = 0; i < 30; i++)
+        {
+            await store.PutBlockBlobAsync(new BlobPath("claims", $"c{i}"), new[] { (byte)i }, new PutBlobOptions { Conditions = BlobConditions.IfAbsent });
+        }
+
+        // Updates: a chain of If-Match writes, each built on the ETag the previous one returned.
+        var doc = new BlobPath("claims", "doc");
+        var etag = (await _real.PutBlockBlobAsync(doc, new byte[] { 0 })).ETag;
+        for (var i = 1; i <= 30; i++)
+        {
+            etag = (await store.PutBlockBlobAsync(doc, new[] { (byte)i }, new PutBlobOptions { Conditions = BlobConditions.Matching(etag) })).ETag;
+        }
+
+        Assert.True(faulty.FailuresAfterWrite > 10, $"only {faulty.FailuresAfterWrite} lost responses were injected");
+        Assert.Equal(30, (await _real.ReadAsync(doc)).Content.Span[0]);
+        Assert.Equal(etag, (await _real.GetPropertiesAsync(doc)).ETag);
+    }
+
+    [Fact]
+    public async Task ARetriedClaim_IsNotMistakenForAWin_WhenSomeoneElseHoldsTheBlob()
+    {
+        // Half the attempts fail before reaching storage, so many claims are decided on a retry.
+        var faulty = new FaultInjectingBlobStore(_real, new FaultInjectionOptions { TransientFailureRate = 0.5, Seed = 4 });
+        var store = new RetryingBlobStore(faulty, FastRetries);
+        await _real.CreateContainerIfNotExistsAsync("claims");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var blob = new BlobPath("claims", $"taken-{i}");
+            await _real.PutBlockBlobAsync(blob, "other-owner"u8.ToArray());
+            var error = await Assert.ThrowsAsync<BlobConflictException>(() =>
+                store.PutBlockBlobAsync(blob, "me"u8.ToArray(), new PutBlobOptions { Conditions = BlobConditions.IfAbsent }));
+            Assert.Equal(BlobErrorCodes.BlobAlreadyExists, error.ErrorCode);
+        }
+
+        Assert.True(faulty.TransientFailures > 5, $"only {faulty.TransientFailures} retries were forced");
+    }
+
+    [Fact]
     public async Task PersistentTransientFailures_GiveUpWithAClearError()
     {
         var faulty = new FaultInjectingBlobStore(_real, new FaultInjectionOptions { TransientFailureRate = 1.0 });
