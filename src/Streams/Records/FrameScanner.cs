@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+
+namespace Platform.Streams.Records;
+
+/// <summary>A record found in a segment, with where its frame starts.</summary>
+public sealed record ScannedRecord(long Offset, int FrameLength, StreamRecordData Record);
+
+/// <summary>A span of a segment that holds no valid frame; it is reported and skipped, never returned as data.</summary>
+public readonly record struct CorruptRegion(long Offset, long Length);
+
+/// <summary>The outcome of scanning a buffer of frames.</summary>
+/// <param name="Records">The intact records, in segment order.</param>
+/// <param name="Corrupt">The regions skipped because they hold no valid frame.</param>
+/// <param name="Consumed">Bytes fully accounted for (whole frames and corrupt regions); an incomplete frame at the end is not.</param>
+public sealed record FrameScan(IReadOnlyList<ScannedRecord> Records, IReadOnlyList<CorruptRegion> Corrupt, int Consumed);
+
+/// <summary>Walks a buffer read from a segment and splits it into records and corrupt regions.</summary>
+public static class FrameScanner
+{
+    /// <param name="buffer">Bytes read from the segment at <paramref name="baseOffset"/>.</param>
+    /// <param name="baseOffset">The segment offset of the buffer's first byte, so reported offsets are segment offsets.</param>
+    /// <param name="isEndOfData">True when nothing follows the buffer: an unfinished frame at its end is then corrupt, not incomplete.</param>
+    public static FrameScan Scan(ReadOnlyMemory<byte> buffer, long baseOffset, bool isEndOfData)
+    {
+        var records = new List<ScannedRecord>();
+        var corrupt = new List<CorruptRegion>();
+        var position = 0;
+        while (position < buffer.Length)
+        {
+            var status = RecordFrame.TryRead(buffer[position..], out var record, out var length);
+            if (status == FrameStatus.Ok)
+            {
+                records.Add(new ScannedRecord(baseOffset + position, length, record!));
+                position += length;
+                continue;
+            }
+
+            if (status == FrameStatus.Incomplete && !isEndOfData)
+            {
+                break;
+            }
+
+            // Resynchronise: the next offset where a whole, intact frame starts (or where one may start past the buffer).
+            var next = FindNextFrame(buffer, position + 1, isEndOfData);
+            corrupt.Add(new CorruptRegion(baseOffset + position, next - position));
+            position = next;
+        }
+
+        return new FrameScan(records, corrupt, position);
+    }
+
+    private static int FindNextFrame(ReadOnlyMemory<byte> buffer, int from, bool isEndOfData)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(magic, RecordFrame.Magic);
+        for (var i = from; i < buffer.Length;)
+        {
+            var hit = buffer.Span[i..].IndexOf(magic);
+            if (hit < 0)
+            {
+                break;
+            }
+
+            i += hit;
+            var status = RecordFrame.TryRead(buffer[i..], out _, out _);
+            if (status == FrameStatus.Ok || (status == FrameStatus.Incomplete && !isEndOfData))
+            {
+                return i;
+            }
+
+            i++;
+        }
+
+        return buffer.Length;
+    }
+}
