@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Platform.Streams.Log;
+
+/// <summary>
+/// A Kinesis sequence number that says where its record lives, so a read needs no index lookup:
+/// the segment of the shard and the byte offset of the record's frame in it.
+/// <para>
+/// The decimal value is 10^55 + version·2^72 + segment·2^40 + offset: always 56 digits, so comparing the
+/// strings and comparing the numbers agree (clients do both), and within a shard a later record always has
+/// a larger number because segments only grow and offsets only grow within a segment.
+/// </para>
+/// </summary>
+public readonly record struct SequenceNumber(uint Segment, long Offset) : IComparable<SequenceNumber>
+{
+    public const int Digits = 56;
+    public const long MaxOffset = (1L << 40) - 1;
+    private const int Version = 1;
+    private static readonly BigInteger Base = BigInteger.Pow(10, Digits - 1);
+    private static readonly BigInteger VersionBase = Base + ((BigInteger)Version << 72);
+    private static readonly BigInteger VersionEnd = Base + ((BigInteger)(Version + 1) << 72);
+
+    public int CompareTo(SequenceNumber other) => (Segment, Offset).CompareTo((other.Segment, other.Offset));
+
+    public static bool operator <(SequenceNumber left, SequenceNumber right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(SequenceNumber left, SequenceNumber right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(SequenceNumber left, SequenceNumber right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(SequenceNumber left, SequenceNumber right) => left.CompareTo(right) >= 0;
+
+    public override string ToString()
+    {
+        if (Offset is < 0 or > MaxOffset)
+        {
+            throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
+        }
+
+        return (VersionBase + ((BigInteger)Segment << 40) + Offset).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Parses a sequence number this platform issued. Anything else (another format, too long, not a decimal)
+    /// returns false with a reason fit for an InvalidArgumentException message.
+    /// </summary>
+    public static bool TryParse(string? text, out SequenceNumber value, out string? error)
+    {
+        value = default;
+        if (string.IsNullOrEmpty(text) || text.Length > 128 || !text.All(char.IsAsciiDigit))
+        {
+            error = "A sequence number is a decimal string of 1 to 128 digits.";
+            return false;
+        }
+
+        if (text.Length != Digits || !BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < VersionBase || number >= VersionEnd)
+        {
+            error = $"Sequence number {text} was not issued by this stream.";
+            return false;
+        }
+
+        var position = number - VersionBase;
+        value = new SequenceNumber((uint)(position >> 40), (long)(position & MaxOffset));
+        error = null;
+        return true;
+    }
+}
