@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Globalization;
+using Platform.Storage;
+using Platform.Streams.Records;
+
+namespace Platform.Streams.Log;
+
+/// <summary>
+/// One shard's records as a chain of append-blob segments (<c>{prefix}/0000000000</c>, <c>…/0000000001</c>, …).
+/// A batch is one append block of frames, so it is durable and atomic as a whole, and several hosts may
+/// append to the same shard at once without coordinating: each learns its records' positions from the
+/// offset the append reports. Readers need no index: a sequence number is a segment and an offset.
+/// </summary>
+/// <remarks>
+/// Ordering across segments: a segment is sealed before the next one is created, and a reader moves on
+/// only from a sealed segment, so no record can land behind a reader. A writer that meets a sealed
+/// segment helps the roll (creates the next segment) unless the shard's <c>closed</c> marker exists.
+/// Closing writes the marker, seals the last segment, and ends the chain with a sealed empty segment,
+/// which no writer can roll past.
+/// </remarks>
+public sealed class ShardLog : IDisposable
+{
+    private readonly IBlobStore _store;
+    private readonly string _container;
+    private readonly string _prefix;
+    private readonly ShardLogOptions _options;
+    private readonly SemaphoreSlim _rollGate = new(1, 1);
+    private uint _segment;
+
+    private ShardLog(IBlobStore store, string container, string prefix, ShardLogOptions options, uint segment)
+    {
+        _store = store;
+        _container = container;
+        _prefix = prefix;
+        _options = options;
+        _segment = segment;
+    }
+
+    public void Dispose() => _rollGate.Dispose();
+
+    /// <summary>The segment new appends go to (as far as this instance knows).</summary>
+    public uint CurrentSegment => Volatile.Read(ref _segment);
+
+    /// <summary>Opens the shard's log, creating its first segment when the shard is new.</summary>
+    public static async Task<ShardLog> OpenAsync(IBlobStore store, string container, string prefix, ShardLogOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ShardLogOptions();
+        options.Validate();
+        var latest = await FindLatestSegmentAsync(store, container, prefix, cancellationToken);
+        var log = new ShardLog(store, container, prefix, options, latest ?? 0);
+        if (latest is null)
+        {
+            await log.CreateSegmentAsync(0, cancellationToken);
+        }
+
+        return log;
+    }
+
+    /// <summary>
+    /// Appends a batch as one block and returns each record's sequence number, in order. Fails with
+    /// <see cref="ShardClosedException"/> once the shard is sealed. The batch's frames must fit one block (4 MiB).
+    /// </summary>
+    public async Task<IReadOnlyList<SequenceNumber>> AppendAsync(IReadOnlyList<StreamRecordData> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(batch.Count);
+        var frameOffsets = new int[batch.Count];
+        var total = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            frameOffsets[i] = total;
+            total += RecordFrame.Measure(batch[i]);
+        }
+
+        if (total > BlobLimits.MaxAppendBlockBytes)
+        {
+            throw new ArgumentException($"A batch of {total} bytes of frames exceeds one append block ({BlobLimits.MaxAppendBlockBytes} bytes).", nameof(batch));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                RecordFrame.Write(batch[i], buffer.AsSpan(frameOffsets[i]));
+            }
+
+            var block = buffer.AsMemory(0, total);
+            while (true)
+            {
+                var segment = CurrentSegment;
+                try
+                {
+                    var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = _options.SegmentMaxBytes }, cancellationToken);
+                    var sequenceNumbers = new SequenceNumber[batch.Count];
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        sequenceNumbers[i] = new SequenceNumber(segment, appended.Offset + frameOffsets[i]);
+                    }
+
+                    return sequenceNumbers;
+                }
+                catch (BlobStorageException e) when (e.ErrorCode is BlobErrorCodes.MaxBlobSizeConditionNotMet or BlobErrorCodes.BlockCountExceedsLimit or BlobErrorCodes.BlobIsSealed)
+                {
+                    await RollAsync(segment, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Closes the shard: after this returns no append from any host lands, and later ones fail with
+    /// <see cref="ShardClosedException"/>. Returns the position just past the last record.
+    /// </summary>
+    public async Task<SequenceNumber> CloseAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _store.PutBlockBlobAsync(ClosedMarker, ReadOnlyMemory<byte>.Empty, new PutBlobOptions { Conditions = BlobConditions.IfAbsent }, cancellationToken);
+        }
+        catch (BlobConflictException e) when (e.ErrorCode == BlobErrorCodes.BlobAlreadyExists)
+        {
+            // Closed before, or by another host at the same time: finishing the chain again is harmless.
+        }
+
+        var segment = await FindLatestSegmentAsync(_store, _container, _prefix, cancellationToken) ?? 0;
+        while (true)
+        {
+            await _store.SealAppendBlobAsync(SegmentPath(segment), cancellationToken: cancellationToken);
+            try
+            {
+                // The terminal segment: created empty and sealed by the closer, so nobody can roll past it.
+                await _store.CreateAppendBlobAsync(SegmentPath(segment + 1), new PutBlobOptions { Conditions = BlobConditions.IfAbsent }, cancellationToken);
+                await _store.SealAppendBlobAsync(SegmentPath(segment + 1), cancellationToken: cancellationToken);
+                Volatile.Write(ref _segment, segment + 1);
+                return new SequenceNumber(segment + 1, 0);
+            }
+            catch (BlobConflictException e) when (e.ErrorCode == BlobErrorCodes.BlobAlreadyExists)
+            {
+                segment++; // a writer rolled first: seal its segment too and try again past it
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads records starting at <paramref name="from"/> (inclusive), at most <paramref name="maxRecords"/>,
+    /// moving on to later segments as earlier ones end.
+    /// </summary>
+    public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        var records = new List<ShardRecord>();
+        var corrupt = new List<CorruptRegion>();
+        var position = from;
+        while (records.Count < maxRecords)
+        {
+            BlobDownload chunk;
+            try
+            {
+                chunk = await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, _options.ReadChunkBytes), cancellationToken: cancellationToken);
+            }
+            catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange)
+            {
+                // At the end of this segment. Only a sealed segment is finished; then continue in the next one.
+                var sealedSegment = (await _store.GetPropertiesAsync(SegmentPath(position.Segment), cancellationToken: cancellationToken)).IsSealed;
+                if (!sealedSegment || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
+                {
+                    return new ShardRead(records, position, corrupt, CaughtUp: true);
+                }
+
+                position = new SequenceNumber(position.Segment + 1, 0);
+                continue;
+            }
+
+            var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
+            var scan = FrameScanner.Scan(chunk.Content, position.Offset, isEndOfData: reachedEnd);
+            corrupt.AddRange(scan.Corrupt);
+            foreach (var found in scan.Records)
+            {
+                if (records.Count == maxRecords)
+                {
+                    return new ShardRead(records, new SequenceNumber(position.Segment, found.Offset), corrupt, CaughtUp: false);
+                }
+
+                records.Add(new ShardRecord(new SequenceNumber(position.Segment, found.Offset), found.Record));
+            }
+
+            position = new SequenceNumber(position.Segment, position.Offset + scan.Consumed);
+        }
+
+        return new ShardRead(records, position, corrupt, CaughtUp: false);
+    }
+
+    /// <summary>Where the record after <paramref name="sequenceNumber"/> starts (for AFTER_SEQUENCE_NUMBER).</summary>
+    public async Task<SequenceNumber> PositionAfterAsync(SequenceNumber sequenceNumber, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(sequenceNumber, 1, cancellationToken);
+        if (read.Records.Count == 0 || read.Records[0].SequenceNumber != sequenceNumber)
+        {
+            throw new ArgumentException($"No record has sequence number {sequenceNumber} in this shard.", nameof(sequenceNumber));
+        }
+
+        var next = await ReadAsync(sequenceNumber, 2, cancellationToken);
+        return next.Records.Count > 1 ? next.Records[1].SequenceNumber : next.Next;
+    }
+
+    private BlobPath SegmentPath(uint segment) => new(_container, $"{_prefix}/{segment.ToString("D10", CultureInfo.InvariantCulture)}");
+
+    private BlobPath ClosedMarker => new(_container, _prefix + "/closed");
+
+    /// <summary>Moves appends from <paramref name="full"/> to the next segment: seal it first, then create the next.</summary>
+    private async Task RollAsync(uint full, CancellationToken cancellationToken)
+    {
+        await _rollGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (CurrentSegment != full)
+            {
+                return; // another append of this instance rolled already
+            }
+
+            await _store.SealAppendBlobAsync(SegmentPath(full), cancellationToken: cancellationToken);
+            if (!await SegmentExistsAsync(full + 1, cancellationToken))
+            {
+                if (await BlobExistsAsync(ClosedMarker, cancellationToken))
+                {
+                    throw new ShardClosedException(_prefix);
+                }
+
+                await CreateSegmentAsync(full + 1, cancellationToken);
+            }
+
+            Volatile.Write(ref _segment, full + 1);
+        }
+        finally
+        {
+            _rollGate.Release();
+        }
+    }
+
+    private async Task CreateSegmentAsync(uint segment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.CreateAppendBlobAsync(SegmentPath(segment), new PutBlobOptions { Conditions = BlobConditions.IfAbsent }, cancellationToken);
+        }
+        catch (BlobConflictException e) when (e.ErrorCode == BlobErrorCodes.BlobAlreadyExists)
+        {
+            // Another host rolled first; its segment is the one to use.
+        }
+    }
+
+    private Task<bool> SegmentExistsAsync(uint segment, CancellationToken cancellationToken) =>
+        BlobExistsAsync(SegmentPath(segment), cancellationToken);
+
+    private async Task<bool> BlobExistsAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.GetPropertiesAsync(path, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (BlobNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<uint?> FindLatestSegmentAsync(IBlobStore store, string container, string prefix, CancellationToken cancellationToken)
+    {
+        uint? latest = null;
+        string? token = null;
+        do
+        {
+            var page = await store.ListBlobsAsync(container, prefix + "/", token, cancellationToken: cancellationToken);
+            foreach (var item in page.Items)
+            {
+                if (uint.TryParse(item.Name.AsSpan(prefix.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var segment) && (latest is null || segment > latest))
+                {
+                    latest = segment;
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return latest;
+    }
+}

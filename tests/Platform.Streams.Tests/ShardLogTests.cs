@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Platform.Storage;
+using Platform.Storage.Azure;
+using Platform.Storage.Embedded;
+using Platform.Streams.Log;
+using Platform.Streams.Records;
+using Platform.Testing;
+
+namespace Platform.Streams.Tests;
+
+/// <summary>The shard log on a real store; each backend runs the same tests.</summary>
+public abstract class ShardLogTests : IAsyncLifetime
+{
+    private static readonly ShardLogOptions SmallSegments = new() { SegmentMaxBytes = 4096 };
+    private readonly string _container = "s" + Guid.NewGuid().ToString("N")[..20];
+
+    protected abstract IBlobStore Store { get; }
+
+    public virtual async Task InitializeAsync() => await Store.CreateContainerIfNotExistsAsync(_container);
+
+    public virtual async Task DisposeAsync() => await Store.DeleteContainerIfExistsAsync(_container);
+
+    private Task<ShardLog> OpenAsync(ShardLogOptions? options = null) =>
+        ShardLog.OpenAsync(Store, _container, "streams/orders/shardId-000000000000", options);
+
+    private static StreamRecordData Record(string key, string data) =>
+        new(key, null, DateTimeOffset.FromUnixTimeMilliseconds(1_763_800_000_000), Encoding.UTF8.GetBytes(data));
+
+    private static async Task<List<ShardRecord>> ReadAllAsync(ShardLog log)
+    {
+        var all = new List<ShardRecord>();
+        var position = new SequenceNumber(0, 0);
+        while (true)
+        {
+            var read = await log.ReadAsync(position, 37);
+            all.AddRange(read.Records);
+            Assert.Empty(read.Corrupt);
+            position = read.Next;
+            if (read.CaughtUp)
+            {
+                return all;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AppendedBatches_ReadBackInOrder_WithTheSequenceNumbersTheAppendReturned()
+    {
+        using var log = await OpenAsync();
+        var first = await log.AppendAsync([Record("a", "one"), Record("b", "two")]);
+        var second = await log.AppendAsync([Record("c", "three")]);
+
+        var records = await ReadAllAsync(log);
+
+        Assert.Equal(["one", "two", "three"], records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+        Assert.Equal(first.Concat(second), records.Select(r => r.SequenceNumber));
+        Assert.True(first[0] < first[1] && first[1] < second[0]);
+    }
+
+    [Fact]
+    public async Task FullSegments_RollOver_AndReadsContinueAcrossThem()
+    {
+        using var log = await OpenAsync(SmallSegments);
+        var expected = new List<SequenceNumber>();
+        for (var i = 0; i < 60; i++)
+        {
+            expected.AddRange(await log.AppendAsync([Record($"k{i}", new string('x', 150) + i)]));
+        }
+
+        var records = await ReadAllAsync(log);
+
+        Assert.True(log.CurrentSegment >= 2, $"only {log.CurrentSegment + 1} segments were used");
+        Assert.Equal(expected, records.Select(r => r.SequenceNumber));
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => new string('x', 150) + i), records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOnTwoHosts_EachRecordIsReadOnce_InSequenceOrder()
+    {
+        using var hostA = await OpenAsync(SmallSegments);
+        using var hostB = await OpenAsync(SmallSegments);
+        var acknowledged = new ConcurrentDictionary<SequenceNumber, string>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var log = w % 2 == 0 ? hostA : hostB;
+            for (var i = 0; i < 15; i++)
+            {
+                var batch = Enumerable.Range(0, 1 + (i % 3)).Select(j => Record($"w{w}", $"{w}-{i}-{j}")).ToList();
+                var numbers = await log.AppendAsync(batch);
+                for (var j = 0; j < numbers.Count; j++)
+                {
+                    Assert.True(acknowledged.TryAdd(numbers[j], Encoding.UTF8.GetString(batch[j].Data.Span)), "a sequence number was issued twice");
+                }
+            }
+        })));
+
+        // A reader on either host sees every acknowledged record exactly once, in sequence order.
+        var records = await ReadAllAsync(hostB);
+        Assert.Equal(acknowledged.Count, records.Count);
+        Assert.Equal(acknowledged.Keys.Order(), records.Select(r => r.SequenceNumber));
+        Assert.All(records, r => Assert.Equal(acknowledged[r.SequenceNumber], Encoding.UTF8.GetString(r.Record.Data.Span)));
+    }
+
+    [Fact]
+    public async Task AReaderFollowingWhileWritersRoll_MissesNothing_AndSeesSequenceOrder()
+    {
+        using var writerA = await OpenAsync(SmallSegments);
+        using var writerB = await OpenAsync(SmallSegments);
+        using var reader = await OpenAsync(SmallSegments);
+        var acknowledged = new ConcurrentDictionary<SequenceNumber, byte>();
+        var writing = Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            var log = w % 2 == 0 ? writerA : writerB;
+            for (var i = 0; i < 25; i++)
+            {
+                foreach (var n in await log.AppendAsync([Record($"w{w}", new string('r', 40 + (w * 13)) + i)]))
+                {
+                    acknowledged.TryAdd(n, 0);
+                }
+            }
+        })));
+
+        var seen = new List<SequenceNumber>();
+        var position = new SequenceNumber(0, 0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var done = writing.IsCompleted;
+            var read = await reader.ReadAsync(position, 50);
+            seen.AddRange(read.Records.Select(r => r.SequenceNumber));
+            position = read.Next;
+            if (done && read.CaughtUp)
+            {
+                break;
+            }
+        }
+
+        await writing;
+        Assert.True(writerA.CurrentSegment >= 2, "the writers never rolled a segment");
+        Assert.Equal(seen.Order(), seen);
+        Assert.Equal(acknowledged.Keys.Order(), seen);
+    }
+
+    [Fact]
+    public async Task AHostStillAimingAtARolledSegment_CannotSlipARecordBehindAReader()
+    {
+        using var hostA = await OpenAsync(SmallSegments);
+        using var hostB = await OpenAsync(SmallSegments);
+        using var reader = await OpenAsync(SmallSegments);
+
+        // Host A fills segment 0 with ~1000-byte frames (4 fit in 4 KiB, about 96 bytes stay free) and rolls.
+        while (hostA.CurrentSegment == 0)
+        {
+            await hostA.AppendAsync([Record("a", new string('a', 960))]);
+        }
+
+        var before = await reader.ReadAsync(new SequenceNumber(0, 0), 100);
+        Assert.True(before.CaughtUp);
+        Assert.Equal(1u, before.Next.Segment);
+
+        // Host B never saw the roll; its small record would still fit in segment 0.
+        var late = Assert.Single(await hostB.AppendAsync([Record("b", "small")]));
+
+        var after = await reader.ReadAsync(before.Next, 100);
+        Assert.Equal(late, Assert.Single(after.Records).SequenceNumber);
+        Assert.True(late > before.Records[^1].SequenceNumber);
+    }
+
+    [Fact]
+    public async Task AClosedShard_RefusesAppendsFromEveryHost_AndKeepsWhatItHad()
+    {
+        using var writer = await OpenAsync(SmallSegments);
+        using var other = await OpenAsync(SmallSegments);
+        var acked = await writer.AppendAsync([Record("k", "before close")]);
+
+        var end = await writer.CloseAsync();
+
+        await Assert.ThrowsAsync<ShardClosedException>(() => writer.AppendAsync([Record("k", "late")]));
+        await Assert.ThrowsAsync<ShardClosedException>(() => other.AppendAsync([Record("k", "late from another host")]));
+        var records = await ReadAllAsync(other);
+        Assert.Equal(acked, records.Select(r => r.SequenceNumber));
+        Assert.True(end > acked[0]);
+    }
+
+    [Fact]
+    public async Task PositionAfter_PointsAtTheNextRecord_ForAfterSequenceNumberIterators()
+    {
+        using var log = await OpenAsync();
+        var numbers = await log.AppendAsync([Record("a", "1"), Record("a", "2"), Record("a", "3")]);
+
+        Assert.Equal(numbers[1], await log.PositionAfterAsync(numbers[0]));
+        var afterLast = await log.PositionAfterAsync(numbers[2]);
+        Assert.Empty((await log.ReadAsync(afterLast, 10)).Records);
+        await Assert.ThrowsAsync<ArgumentException>(() => log.PositionAfterAsync(new SequenceNumber(0, numbers[0].Offset + 1)));
+    }
+}
+
+public sealed class EmbeddedShardLogTests : ShardLogTests, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-shardlog-" + Guid.NewGuid().ToString("N"));
+    private readonly EmbeddedBlobStore _store;
+
+    public EmbeddedShardLogTests() => _store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = _folder });
+
+    protected override IBlobStore Store => _store;
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public AzuriteServer? Server { get; private set; }
+
+    public async Task InitializeAsync() => Server = await AzuriteServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+public sealed class AzuriteShardLogTests(AzuriteFixture azurite) : ShardLogTests, IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly AzureBlobStore _store = AzureBlobStore.FromConnectionString(azurite.Server!.ConnectionString);
+
+    protected override IBlobStore Store => _store;
+
+    public void Dispose() => _store.Dispose();
+}
