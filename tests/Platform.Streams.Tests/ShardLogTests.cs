@@ -185,6 +185,73 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyConcurrentPuts_ShareFewStorageAppends_AndEachGetsItsOwnSequenceNumbers()
+    {
+        using var log = await OpenAsync();
+        await using var writer = new ShardWriter(log);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() =>
+            writer.PutAsync([Record($"p{i}", $"{i}-a"), Record($"p{i}", $"{i}-b")]))));
+
+        Assert.True(writer.Appends < 150, $"{writer.Appends} storage appends for 300 concurrent puts: no group commit");
+        var all = results.SelectMany(r => r).ToList();
+        Assert.Equal(600, all.Distinct().Count());
+        var records = await ReadAllAsync(log);
+        Assert.Equal(all.Order(), records.Select(r => r.SequenceNumber));
+
+        // The records of one put are adjacent and in order.
+        var byNumber = records.ToDictionary(r => r.SequenceNumber, r => Encoding.UTF8.GetString(r.Record.Data.Span));
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal($"{i}-a", byNumber[results[i][0]]);
+            Assert.Equal($"{i}-b", byNumber[results[i][1]]);
+            var index = records.FindIndex(r => r.SequenceNumber == results[i][0]);
+            Assert.Equal(results[i][1], records[index + 1].SequenceNumber);
+        }
+    }
+
+    [Fact]
+    public async Task AReaderWaitingForCommit_IsWokenByAPut()
+    {
+        using var log = await OpenAsync();
+        await using var writer = new ShardWriter(log);
+        var waiting = writer.WaitForCommitAsync();
+        Assert.False(waiting.IsCompleted);
+
+        var put = await writer.PutAsync([Record("k", "wake up")]);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(put, (await log.ReadAsync(put[0], 10)).Records.Select(r => r.SequenceNumber));
+    }
+
+    [Fact]
+    public async Task PutsToAClosedShard_FailWithShardClosed()
+    {
+        using var log = await OpenAsync();
+        await using var writer = new ShardWriter(log);
+        await writer.PutAsync([Record("k", "before")]);
+        await log.CloseAsync();
+
+        await Assert.ThrowsAsync<ShardClosedException>(() => writer.PutAsync([Record("k", "after")]));
+    }
+
+    [Fact]
+    public async Task APutLargerThanOneBlock_IsSplitIntoConsecutiveAppends_InOrder()
+    {
+        using var log = await OpenAsync();
+        await using var writer = new ShardWriter(log);
+        var big = Enumerable.Range(0, 6).Select(i => Record("big", new string((char)('a' + i), 1024 * 1024))).ToList();
+
+        var numbers = await writer.PutAsync(big);
+
+        Assert.Equal(numbers.Order(), numbers);
+        Assert.True(writer.Appends >= 2);
+        var read = await ReadAllAsync(log);
+        Assert.Equal(numbers, read.Select(r => r.SequenceNumber));
+        Assert.Equal("abcdef", string.Concat(read.Select(r => (char)r.Record.Data.Span[0])));
+    }
+
+    [Fact]
     public async Task PositionAfter_PointsAtTheNextRecord_ForAfterSequenceNumberIterators()
     {
         using var log = await OpenAsync();
