@@ -236,18 +236,7 @@ public sealed partial class AzureBlobStore
         ValidateConditions(conditions);
         using var request = NewRequest(HttpMethod.Delete, BlobUris.Blob(_endpoint, path));
         AddConditions(request, conditions);
-        using var response = await SendAsync(request, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return true;
-        }
-
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-
-        throw await ErrorAsync(response, cancellationToken);
+        return await DeleteIfExistsAsync(request, cancellationToken);
     }
 
     private static string FormatRange(BlobRange range)

@@ -97,6 +97,12 @@ public sealed partial class AzureBlobStore : IBlobStore, IDisposable
     {
         BlobNames.ValidateContainer(container);
         using var request = NewRequest(HttpMethod.Delete, BlobUris.Container(_endpoint, container, "restype=container"));
+        return await DeleteIfExistsAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a delete: true when it deleted, false on any 404, else the storage error.</summary>
+    private async Task<bool> DeleteIfExistsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var response = await SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {

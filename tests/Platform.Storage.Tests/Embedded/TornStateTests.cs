@@ -9,28 +9,48 @@ namespace Platform.Storage.Tests.Embedded;
 /// </summary>
 public sealed class TornStateTests
 {
+    private static EmbeddedBlobStore Open(string folder) => EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder });
+
+    /// <summary>Writes an append blob with the given blocks through a store that is then closed; returns its file.</summary>
+    private static async Task<string> WriteAppendBlobAsync(string folder, BlobPath blob, params string[] blocks)
+    {
+        using var store = Open(folder);
+        await store.CreateContainerIfNotExistsAsync(blob.Container);
+        await store.CreateAppendBlobAsync(blob);
+        foreach (var block in blocks)
+        {
+            await store.AppendBlockAsync(blob, System.Text.Encoding.UTF8.GetBytes(block));
+        }
+
+        return new EmbeddedLayout(folder).BlobFile(blob);
+    }
+
+    private static async Task<string> WriteBlockBlobAsync(string folder, BlobPath blob, string content)
+    {
+        using var store = Open(folder);
+        await store.CreateContainerIfNotExistsAsync(blob.Container);
+        await store.PutBlockBlobAsync(blob, System.Text.Encoding.UTF8.GetBytes(content));
+        return new EmbeddedLayout(folder).BlobFile(blob);
+    }
+
+    /// <summary>Damages the file the way a power loss or a bad disk could.</summary>
+    private static void Overwrite(string file, byte[] bytes, long offset)
+    {
+        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite);
+        RandomAccess.Write(handle, bytes, offset);
+    }
+
     [Fact]
     public async Task NewestSlotWhoseBytesNeverReachedDisk_FallsBackToThePreviousState()
     {
         using var folder = new TempFolder();
         var blob = new BlobPath("torn", "log");
-        string file;
-        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
-        {
-            await store.CreateContainerIfNotExistsAsync(blob.Container);
-            await store.CreateAppendBlobAsync(blob);
-            await store.AppendBlockAsync(blob, "first"u8.ToArray());
-            await store.AppendBlockAsync(blob, "second"u8.ToArray());
-            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
-        }
+        var file = await WriteAppendBlobAsync(folder.Path, blob, "first", "second");
 
         // Zero the last append's bytes, as if its slot was written back but its data page was not.
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[6], BlobFile.DataOffset + 5);
-        }
+        Overwrite(file, new byte[6], BlobFile.DataOffset + 5);
 
-        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        using var reopened = Open(folder.Path);
         var read = await reopened.ReadAsync(blob);
         Assert.Equal("first", System.Text.Encoding.UTF8.GetString(read.Content.Span));
         Assert.Equal(1, read.Properties.CommittedBlockCount);
@@ -44,22 +64,12 @@ public sealed class TornStateTests
     {
         using var folder = new TempFolder();
         var blob = new BlobPath("torn", "doc");
-        string file;
-        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
-        {
-            await store.CreateContainerIfNotExistsAsync(blob.Container);
-            await store.CreateAppendBlobAsync(blob);
-            await store.AppendBlockAsync(blob, "abc"u8.ToArray());
-            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
-        }
+        var file = await WriteAppendBlobAsync(folder.Path, blob, "abc");
 
         // The newest state (sequence 2) lives in slot 0; scribble over its middle.
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[] { 0xFF, 0xFE, 0xFD, 0xFC }, BlobFile.SlotOffset(2) + 40);
-        }
+        Overwrite(file, new byte[] { 0xFF, 0xFE, 0xFD, 0xFC }, BlobFile.SlotOffset(2) + 40);
 
-        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        using var reopened = Open(folder.Path);
         var properties = await reopened.GetPropertiesAsync(blob);
         Assert.Equal(0, properties.Length);
         Assert.Equal(0, properties.CommittedBlockCount);
@@ -70,20 +80,11 @@ public sealed class TornStateTests
     {
         using var folder = new TempFolder();
         var blob = new BlobPath("torn", "broken");
-        string file;
-        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
-        {
-            await store.CreateContainerIfNotExistsAsync(blob.Container);
-            await store.PutBlockBlobAsync(blob, "payload"u8.ToArray());
-            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
-        }
+        var file = await WriteBlockBlobAsync(folder.Path, blob, "payload");
 
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
-        }
+        Overwrite(file, new byte[2 * BlobStateCodec.SlotSize], 0);
 
-        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        using var reopened = Open(folder.Path);
         var error = await Assert.ThrowsAsync<BlobStorageException>(() => reopened.ReadAsync(blob));
         Assert.Equal(BlobErrorCodes.InternalError, error.ErrorCode);
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
@@ -94,23 +95,12 @@ public sealed class TornStateTests
     {
         using var folder = new TempFolder();
         var blob = new BlobPath("torn", "both");
-        string file;
-        using (var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path }))
-        {
-            await store.CreateContainerIfNotExistsAsync(blob.Container);
-            await store.CreateAppendBlobAsync(blob);
-            await store.AppendBlockAsync(blob, "first"u8.ToArray());
-            await store.AppendBlockAsync(blob, "second"u8.ToArray());
-            file = new EmbeddedLayout(folder.Path).BlobFile(blob);
-        }
+        var file = await WriteAppendBlobAsync(folder.Path, blob, "first", "second");
 
         // Both slots' newest bytes lost: the older state cannot vouch for its block either.
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[11], BlobFile.DataOffset);
-        }
+        Overwrite(file, new byte[11], BlobFile.DataOffset);
 
-        using var reopened = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        using var reopened = Open(folder.Path);
         var error = await Assert.ThrowsAsync<BlobStorageException>(() => reopened.ReadAsync(blob));
         Assert.Equal(BlobErrorCodes.InternalError, error.ErrorCode);
     }
@@ -120,24 +110,15 @@ public sealed class TornStateTests
     {
         using var folder = new TempFolder();
         var blob = new BlobPath("torn", "repair");
-        string file;
-        using var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
-        await store.CreateContainerIfNotExistsAsync(blob.Container);
-        await store.PutBlockBlobAsync(blob, "payload"u8.ToArray());
-        file = new EmbeddedLayout(folder.Path).BlobFile(blob);
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
-        }
+        var file = await WriteBlockBlobAsync(folder.Path, blob, "payload");
+        using var store = Open(folder.Path);
+        Overwrite(file, new byte[2 * BlobStateCodec.SlotSize], 0);
 
         await Assert.ThrowsAsync<BlobStorageException>(() => store.PutBlockBlobAsync(blob, "x"u8.ToArray(), new PutBlobOptions { Conditions = BlobConditions.IfAbsent }));
         await store.PutBlockBlobAsync(blob, "replaced"u8.ToArray());
         Assert.Equal("replaced", System.Text.Encoding.UTF8.GetString((await store.ReadAsync(blob)).Content.Span));
 
-        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, new byte[2 * BlobStateCodec.SlotSize], 0);
-        }
+        Overwrite(file, new byte[2 * BlobStateCodec.SlotSize], 0);
 
         Assert.True(await store.DeleteBlobIfExistsAsync(blob));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetPropertiesAsync(blob));
@@ -147,7 +128,7 @@ public sealed class TornStateTests
     public async Task TheLargestMetadataAzureAllows_FitsTheStateSlot()
     {
         using var folder = new TempFolder();
-        using var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = folder.Path });
+        using var store = Open(folder.Path);
         await store.CreateContainerIfNotExistsAsync("meta");
         var blob = new BlobPath("meta", "many");
 
