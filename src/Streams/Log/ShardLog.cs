@@ -197,14 +197,14 @@ public sealed class ShardLog : IDisposable
     /// <summary>Where the record after <paramref name="sequenceNumber"/> starts (for AFTER_SEQUENCE_NUMBER).</summary>
     public async Task<SequenceNumber> PositionAfterAsync(SequenceNumber sequenceNumber, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(sequenceNumber, 1, cancellationToken);
+        // One read answers both questions: is there a record here, and where does the next one start.
+        var read = await ReadAsync(sequenceNumber, 2, cancellationToken);
         if (read.Records.Count == 0 || read.Records[0].SequenceNumber != sequenceNumber)
         {
             throw new ArgumentException($"No record has sequence number {sequenceNumber} in this shard.", nameof(sequenceNumber));
         }
 
-        var next = await ReadAsync(sequenceNumber, 2, cancellationToken);
-        return next.Records.Count > 1 ? next.Records[1].SequenceNumber : next.Next;
+        return read.Records.Count > 1 ? read.Records[1].SequenceNumber : read.Next;
     }
 
     private BlobPath SegmentPath(uint segment) => new(_container, $"{_prefix}/{segment.ToString("D10", CultureInfo.InvariantCulture)}");

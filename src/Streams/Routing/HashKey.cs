@@ -12,8 +12,6 @@ namespace Platform.Streams.Routing;
 /// </summary>
 public static class HashKey
 {
-    public static readonly UInt128 Max = UInt128.MaxValue;
-
     /// <summary>MD5 of the UTF-8 partition key, as a big-endian 128-bit integer.</summary>
     public static UInt128 FromPartitionKey(string partitionKey)
     {
