@@ -10,6 +10,8 @@ using Microsoft.Extensions.Options;
 using Platform.Runtime.Health;
 using Platform.Runtime.Storage;
 using Platform.Storage;
+using Platform.Streams.Api;
+using Platform.Streams.Hosting;
 
 namespace Platform.Runtime.Hosting;
 
@@ -34,6 +36,7 @@ public static class PlatformApplication
         builder.Services.AddSingleton(new HostJsonLocation(hostJson));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPlatformStorage(builder.Configuration);
+        builder.Services.AddPlatformStreams(builder.Configuration);
 
         var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
         if (http.Port is < 1 or > 65535)
@@ -66,6 +69,7 @@ public static class PlatformApplication
     public static WebApplication MapPlatform(this WebApplication app)
     {
         app.MapPlatformHealth();
+        app.MapKinesisApi();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Host");
@@ -87,6 +91,7 @@ public static class PlatformApplication
     {
         var store = app.Services.GetRequiredService<IBlobStore>();
         await store.CreateContainerIfNotExistsAsync(HealthEndpoint.SystemContainer, cancellationToken);
+        await app.Services.InitializeStreamsAsync(cancellationToken);
     }
 
     /// <summary>Where host.json was read from, for the start-up report.</summary>

@@ -103,6 +103,11 @@ public sealed class ShardLog : IDisposable
                 {
                     await RollAsync(segment, cancellationToken);
                 }
+                catch (BlobNotFoundException)
+                {
+                    // Retention deleted the segment this instance was aimed at (after sealing it): catch up to the latest.
+                    await CatchUpAsync(segment, cancellationToken);
+                }
             }
         }
         finally
@@ -149,18 +154,38 @@ public sealed class ShardLog : IDisposable
     /// Reads records starting at <paramref name="from"/> (inclusive), at most <paramref name="maxRecords"/>,
     /// moving on to later segments as earlier ones end.
     /// </summary>
-    public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, CancellationToken cancellationToken = default)
+    public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, CancellationToken cancellationToken = default) =>
+        await ReadAsync(from, maxRecords, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Reads records starting at <paramref name="from"/> (inclusive): at most <paramref name="maxRecords"/>, and
+    /// stops before the record that would take the data past <paramref name="maxBytes"/> (the first record is
+    /// always returned). A position in a segment that retention deleted continues at the oldest one left.
+    /// </summary>
+    public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         var records = new List<ShardRecord>();
         var corrupt = new List<CorruptRegion>();
         var position = from;
+        long bytes = 0;
         while (records.Count < maxRecords)
         {
             BlobDownload chunk;
             try
             {
                 chunk = await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, _options.ReadChunkBytes), cancellationToken: cancellationToken);
+            }
+            catch (BlobNotFoundException)
+            {
+                var oldest = await FindOldestSegmentAsync(cancellationToken);
+                if (oldest is null || oldest <= position.Segment)
+                {
+                    return new ShardRead(records, position, corrupt, CaughtUp: true);
+                }
+
+                position = new SequenceNumber(oldest.Value, 0);
+                continue;
             }
             catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange)
             {
@@ -180,11 +205,12 @@ public sealed class ShardLog : IDisposable
             corrupt.AddRange(scan.Corrupt);
             foreach (var found in scan.Records)
             {
-                if (records.Count == maxRecords)
+                if (records.Count == maxRecords || (records.Count > 0 && bytes + found.Record.Data.Length > maxBytes))
                 {
                     return new ShardRead(records, new SequenceNumber(position.Segment, found.Offset), corrupt, CaughtUp: false);
                 }
 
+                bytes += found.Record.Data.Length;
                 records.Add(new ShardRecord(new SequenceNumber(position.Segment, found.Offset), found.Record));
             }
 
@@ -206,6 +232,115 @@ public sealed class ShardLog : IDisposable
 
         return read.Records.Count > 1 ? read.Records[1].SequenceNumber : read.Next;
     }
+
+    /// <summary>The position just past the last record written so far (for LATEST).</summary>
+    public async Task<SequenceNumber> TipAsync(CancellationToken cancellationToken = default)
+    {
+        var segments = await ListSegmentsAsync(cancellationToken);
+        if (segments.Count == 0)
+        {
+            return new SequenceNumber(CurrentSegment, 0);
+        }
+
+        var last = segments[^1];
+        return new SequenceNumber(last.Segment, last.Length);
+    }
+
+    /// <summary>The segments that exist, oldest first, with their size, seal and last write time.</summary>
+    public async Task<IReadOnlyList<SegmentInfo>> ListSegmentsAsync(CancellationToken cancellationToken = default)
+    {
+        var segments = new List<SegmentInfo>();
+        string? token = null;
+        do
+        {
+            var page = await _store.ListBlobsAsync(_container, _prefix + "/", token, cancellationToken: cancellationToken);
+            foreach (var item in page.Items)
+            {
+                if (TryParseSegment(item.Name, _prefix, out var segment))
+                {
+                    segments.Add(new SegmentInfo(segment, item.Length, item.IsSealed, item.LastModified));
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        segments.Sort((a, b) => a.Segment.CompareTo(b.Segment));
+        return segments;
+    }
+
+    /// <summary>The arrival time of a segment's first record, or null when it has none.</summary>
+    public async Task<DateTimeOffset?> FirstArrivalAsync(uint segment, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var chunk = await _store.ReadAsync(SegmentPath(segment), new BlobRange(0, 64 * 1024), cancellationToken: cancellationToken);
+            var scan = FrameScanner.Scan(chunk.Content, 0, isEndOfData: chunk.Content.Length >= chunk.Properties.Length);
+            if (scan.Records.Count > 0)
+            {
+                return scan.Records[0].Record.ArrivalTime;
+            }
+
+            var read = await ReadAsync(new SequenceNumber(segment, 0), 1, cancellationToken);
+            return read.Records.Count > 0 && read.Records[0].SequenceNumber.Segment == segment ? read.Records[0].Record.ArrivalTime : null;
+        }
+        catch (BlobStorageException e) when (e.ErrorCode is BlobErrorCodes.InvalidRange or BlobErrorCodes.BlobNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Retention: deletes a segment that no longer receives appends. The newest segment is first rolled
+    /// (sealed, next created) so appends continue in a fresh one.
+    /// </summary>
+    public async Task DeleteSegmentAsync(uint segment, CancellationToken cancellationToken = default)
+    {
+        var segments = await ListSegmentsAsync(cancellationToken);
+        if (segments.Count > 0 && segments[^1].Segment == segment)
+        {
+            if (await BlobExistsAsync(ClosedMarker, cancellationToken))
+            {
+                return; // the terminal segment of a closed shard stays as the shard's end marker
+            }
+
+            Volatile.Write(ref _segment, Math.Max(CurrentSegment, segment));
+            await RollAsync(segment, cancellationToken);
+        }
+
+        await _store.DeleteBlobIfExistsAsync(SegmentPath(segment), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes every blob of the shard (stream deletion, or a closed shard past retention).</summary>
+    public async Task DeleteAllAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var segment in await ListSegmentsAsync(cancellationToken))
+        {
+            await _store.DeleteBlobIfExistsAsync(SegmentPath(segment.Segment), cancellationToken: cancellationToken);
+        }
+
+        await _store.DeleteBlobIfExistsAsync(ClosedMarker, cancellationToken: cancellationToken);
+    }
+
+    private async Task<uint?> FindOldestSegmentAsync(CancellationToken cancellationToken)
+    {
+        var segments = await ListSegmentsAsync(cancellationToken);
+        return segments.Count == 0 ? null : segments[0].Segment;
+    }
+
+    private async Task CatchUpAsync(uint missing, CancellationToken cancellationToken)
+    {
+        var latest = await FindLatestSegmentAsync(_store, _container, _prefix, cancellationToken);
+        if (latest is null || latest <= missing)
+        {
+            throw new InvalidOperationException($"Shard log {_prefix} has no segment to append to.");
+        }
+
+        Volatile.Write(ref _segment, latest.Value);
+    }
+
+    private static bool TryParseSegment(string name, string prefix, out uint segment) =>
+        uint.TryParse(name.AsSpan(prefix.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out segment);
 
     private BlobPath SegmentPath(uint segment) => new(_container, $"{_prefix}/{segment.ToString("D10", CultureInfo.InvariantCulture)}");
 
@@ -278,7 +413,7 @@ public sealed class ShardLog : IDisposable
             var page = await store.ListBlobsAsync(container, prefix + "/", token, cancellationToken: cancellationToken);
             foreach (var item in page.Items)
             {
-                if (uint.TryParse(item.Name.AsSpan(prefix.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var segment) && (latest is null || segment > latest))
+                if (TryParseSegment(item.Name, prefix, out var segment) && (latest is null || segment > latest))
                 {
                     latest = segment;
                 }

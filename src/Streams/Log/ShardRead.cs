@@ -10,3 +10,6 @@ public sealed record ShardRecord(SequenceNumber SequenceNumber, StreamRecordData
 /// regions that were skipped. <see cref="CaughtUp"/> is true when the read reached the shard's current end.
 /// </summary>
 public sealed record ShardRead(IReadOnlyList<ShardRecord> Records, SequenceNumber Next, IReadOnlyList<CorruptRegion> Corrupt, bool CaughtUp);
+
+/// <summary>One segment of a shard's log as storage lists it.</summary>
+public sealed record SegmentInfo(uint Segment, long Length, bool IsSealed, DateTimeOffset LastModified);

@@ -39,7 +39,13 @@ public sealed class ShardWriter : IAsyncDisposable
     public async Task<IReadOnlyList<SequenceNumber>> PutAsync(IReadOnlyList<StreamRecordData> records, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
-        var pending = new PendingPut(records, records.Sum(RecordFrame.Measure), new TaskCompletionSource<IReadOnlyList<SequenceNumber>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var bytes = records.Sum(RecordFrame.Measure);
+        if (bytes > _options.MaxBatchBytes)
+        {
+            throw new ArgumentException($"A put of {bytes} bytes of frames exceeds one append ({_options.MaxBatchBytes} bytes); split it.", nameof(records));
+        }
+
+        var pending = new PendingPut(records, bytes, new TaskCompletionSource<IReadOnlyList<SequenceNumber>>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         return await pending.Done.Task.WaitAsync(cancellationToken);
     }
@@ -65,10 +71,20 @@ public sealed class ShardWriter : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var batch = new List<PendingPut>();
+        var lastAppend = long.MinValue;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(cancellationToken))
             {
+                // Pacing: at most one append per MinAppendInterval, so storage writes per shard stay bounded
+                // however high the put rate; puts arriving meanwhile join the next batch. An idle writer does not wait.
+                var since = _options.TimeProvider.GetElapsedTime(lastAppend);
+                if (lastAppend != long.MinValue && since < _options.MinAppendInterval)
+                {
+                    await Task.Delay(_options.MinAppendInterval - since, _options.TimeProvider, cancellationToken);
+                }
+
+                lastAppend = _options.TimeProvider.GetTimestamp();
                 var bytes = 0;
                 while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Bytes <= _options.MaxBatchBytes))
                 {
@@ -95,19 +111,15 @@ public sealed class ShardWriter : IAsyncDisposable
     {
         try
         {
-            // Usually one append; a single put larger than a block is split into consecutive appends.
-            var all = batch.SelectMany(p => p.Records).ToList();
-            var numbers = new List<SequenceNumber>(all.Count);
-            foreach (var chunk in Chunk(all))
-            {
-                numbers.AddRange(await _log.AppendAsync(chunk, cancellationToken));
-                Interlocked.Increment(ref _appends);
-            }
-
+            // Every put fits one append and the batch is cut at MaxBatchBytes, so the batch is one atomic append:
+            // all of its puts land, or none does.
+            var all = batch.Count == 1 ? batch[0].Records : batch.SelectMany(p => p.Records).ToList();
+            var numbers = await _log.AppendAsync(all, cancellationToken);
+            Interlocked.Increment(ref _appends);
             var index = 0;
             foreach (var put in batch)
             {
-                put.Done.TrySetResult(numbers.GetRange(index, put.Records.Count));
+                put.Done.TrySetResult(new ArraySegment<SequenceNumber>(numbers as SequenceNumber[] ?? [.. numbers], index, put.Records.Count));
                 index += put.Records.Count;
             }
         }
@@ -121,30 +133,6 @@ public sealed class ShardWriter : IAsyncDisposable
         finally
         {
             Interlocked.Exchange(ref _committed, NewSignal()).TrySetResult();
-        }
-    }
-
-    private IEnumerable<List<StreamRecordData>> Chunk(List<StreamRecordData> records)
-    {
-        var chunk = new List<StreamRecordData>();
-        var bytes = 0;
-        foreach (var record in records)
-        {
-            var size = RecordFrame.Measure(record);
-            if (chunk.Count > 0 && bytes + size > _options.MaxBatchBytes)
-            {
-                yield return chunk;
-                chunk = [];
-                bytes = 0;
-            }
-
-            chunk.Add(record);
-            bytes += size;
-        }
-
-        if (chunk.Count > 0)
-        {
-            yield return chunk;
         }
     }
 

@@ -11,11 +11,25 @@ public sealed record ShardWriterOptions
     /// <summary>Puts that may wait for the writer; further callers wait for room (back-pressure).</summary>
     public int QueueCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Least time between the starts of two appends (default 10 ms): caps storage writes near 100 a second per
+    /// shard and host under full load, at the cost of up to this much queueing for puts that arrive meanwhile.
+    /// </summary>
+    public TimeSpan MinAppendInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Clock for pacing (tests may substitute one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     public void Validate()
     {
         if (MaxBatchBytes < Records.RecordFrame.MaxFrameBytes || MaxBatchBytes > BlobLimits.MaxAppendBlockBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, $"MaxBatchBytes is {Records.RecordFrame.MaxFrameBytes} to {BlobLimits.MaxAppendBlockBytes}.");
+        }
+
+        if (MinAppendInterval < TimeSpan.Zero || MinAppendInterval > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinAppendInterval), MinAppendInterval, "MinAppendInterval is 0 to 1 second.");
         }
 
         if (QueueCapacity is < 1 or > 1_000_000)

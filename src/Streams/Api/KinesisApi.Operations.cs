@@ -1,0 +1,406 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Platform.Streams.Control;
+using Platform.Streams.Log;
+using Platform.Streams.Service;
+
+namespace Platform.Streams.Api;
+
+public static partial class KinesisApi
+{
+    private static async Task DispatchAsync(HttpContext context, StreamService service, string operation, ReadOnlyMemory<byte> body, CancellationToken ct)
+    {
+        var options = service.Options;
+        switch (operation)
+        {
+            case "PutRecords":
+            {
+                var request = Parse(body, KinesisJson.Default.PutRecordsRequest);
+                var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
+                var entries = request.Records ?? throw KinesisErrors.Constraint("records", "null", "Member must not be null");
+                var inputs = new PutRecordInput[entries.Count];
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    inputs[i] = new PutRecordInput(entries[i].PartitionKey, entries[i].ExplicitHashKey, entries[i].Data ?? throw KinesisErrors.Constraint($"records.{i + 1}.member.data", "null", "Member must not be null"));
+                }
+
+                var outcomes = await service.PutRecordsAsync(name, inputs, ct);
+                var results = new PutRecordsResultEntry[outcomes.Length];
+                var failed = 0;
+                for (var i = 0; i < outcomes.Length; i++)
+                {
+                    var outcome = outcomes[i];
+                    if (outcome.Succeeded)
+                    {
+                        results[i] = new PutRecordsResultEntry { ShardId = outcome.ShardId, SequenceNumber = outcome.SequenceNumber.ToString() };
+                    }
+                    else
+                    {
+                        failed++;
+                        results[i] = new PutRecordsResultEntry { ErrorCode = outcome.ErrorCode, ErrorMessage = outcome.ErrorMessage };
+                    }
+                }
+
+                await WriteAsync(context, new PutRecordsResponse(failed, results, "NONE"), KinesisJson.Default.PutRecordsResponse, ct);
+                return;
+            }
+
+            case "PutRecord":
+            {
+                var request = Parse(body, KinesisJson.Default.PutRecordRequest);
+                var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
+                if (request.SequenceNumberForOrdering is not null && !SequenceNumber.TryParse(request.SequenceNumberForOrdering, out _, out var error))
+                {
+                    throw KinesisErrors.InvalidArgument($"SequenceNumberForOrdering is invalid. {error}");
+                }
+
+                var outcome = await service.PutRecordAsync(name, new PutRecordInput(request.PartitionKey, request.ExplicitHashKey, request.Data ?? throw KinesisErrors.Constraint("data", "null", "Member must not be null")), ct);
+                await WriteAsync(context, new PutRecordResponse(outcome.ShardId!, outcome.SequenceNumber.ToString(), "NONE"), KinesisJson.Default.PutRecordResponse, ct);
+                return;
+            }
+
+            case "GetRecords":
+            {
+                var request = Parse(body, KinesisJson.Default.GetRecordsRequest);
+                var result = await service.GetRecordsAsync(request.ShardIterator, request.Limit, ct);
+                await WriteAsync(context, new GetRecordsResponse
+                {
+                    Records = ToRecords(result.Records),
+                    NextShardIterator = result.NextShardIterator,
+                    MillisBehindLatest = result.MillisBehindLatest,
+                    ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
+                }, KinesisJson.Default.GetRecordsResponse, ct);
+                return;
+            }
+
+            case "GetShardIterator":
+            {
+                var request = Parse(body, KinesisJson.Default.GetShardIteratorRequest);
+                var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
+                var iterator = await service.GetShardIteratorAsync(name, request.ShardId, request.ShardIteratorType, request.StartingSequenceNumber, request.Timestamp, ct);
+                await WriteAsync(context, new GetShardIteratorResponse(iterator), KinesisJson.Default.GetShardIteratorResponse, ct);
+                return;
+            }
+
+            case "CreateStream":
+            {
+                var request = Parse(body, KinesisJson.Default.CreateStreamRequest);
+                if (request.StreamModeDetails is { StreamMode: not "PROVISIONED" and not "ON_DEMAND" })
+                {
+                    throw KinesisErrors.Constraint("streamModeDetails.streamMode", request.StreamModeDetails.StreamMode, "Member must satisfy enum value set: [ON_DEMAND, PROVISIONED]");
+                }
+
+                // ON_DEMAND streams start with 4 shards, as Kinesis does.
+                var shards = request.ShardCount ?? (request.StreamModeDetails?.StreamMode == "ON_DEMAND" ? 4 : 1);
+                StreamNames.Validate(request.StreamName, "streamName");
+                await service.CreateStreamAsync(request.StreamName!, shards, request.Tags, ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "DeleteStream":
+            {
+                var request = Parse(body, KinesisJson.Default.DeleteStreamRequest);
+                await service.DeleteStreamAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.EnforceConsumerDeletion ?? false, ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "DescribeStream":
+            {
+                var request = Parse(body, KinesisJson.Default.DescribeStreamRequest);
+                var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
+                var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
+                var shards = document.Shards.Where(s => request.ExclusiveStartShardId is null || string.CompareOrdinal(s.ShardId, request.ExclusiveStartShardId) > 0).ToList();
+                await WriteAsync(context, new DescribeStreamResponse(new StreamDescriptionOut
+                {
+                    StreamName = document.Name,
+                    StreamARN = StreamNames.StreamArn(options, document.Name),
+                    StreamStatus = document.Status,
+                    StreamModeDetails = new StreamModeDetails(document.StreamMode),
+                    Shards = [.. shards.Take(limit).Select(ToShard)],
+                    HasMoreShards = shards.Count > limit,
+                    RetentionPeriodHours = document.RetentionHours,
+                    StreamCreationTimestamp = document.CreatedAt,
+                }), KinesisJson.Default.DescribeStreamResponse, ct);
+                return;
+            }
+
+            case "DescribeStreamSummary":
+            {
+                var request = Parse(body, KinesisJson.Default.StreamRef);
+                var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
+                await WriteAsync(context, new DescribeStreamSummaryResponse(new StreamDescriptionSummaryOut
+                {
+                    StreamName = document.Name,
+                    StreamARN = StreamNames.StreamArn(options, document.Name),
+                    StreamStatus = document.Status,
+                    StreamModeDetails = new StreamModeDetails(document.StreamMode),
+                    RetentionPeriodHours = document.RetentionHours,
+                    StreamCreationTimestamp = document.CreatedAt,
+                    OpenShardCount = document.OpenShards.Count(),
+                    ConsumerCount = document.Consumers.Count,
+                }), KinesisJson.Default.DescribeStreamSummaryResponse, ct);
+                return;
+            }
+
+            case "ListStreams":
+            {
+                var request = Parse(body, KinesisJson.Default.ListStreamsRequest);
+                var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
+                var after = request.NextToken is not null ? DecodeToken(request.NextToken, "NextToken") : request.ExclusiveStartStreamName;
+                var names = (await service.ListStreamNamesAsync(ct)).Where(n => after is null || string.CompareOrdinal(n, after) > 0).ToList();
+                var page = names.Take(limit).ToList();
+                var summaries = new List<StreamSummaryOut>(page.Count);
+                foreach (var name in page)
+                {
+                    try
+                    {
+                        var d = await service.DescribeAsync(name, ct);
+                        summaries.Add(new StreamSummaryOut(d.Name, StreamNames.StreamArn(options, d.Name), d.Status, new StreamModeDetails(d.StreamMode), d.CreatedAt));
+                    }
+                    catch (KinesisException e) when (e.ErrorType == KinesisErrors.ResourceNotFound)
+                    {
+                        // Deleted since the listing.
+                    }
+                }
+
+                var more = names.Count > limit;
+                await WriteAsync(context, new ListStreamsResponse
+                {
+                    StreamNames = page,
+                    HasMoreStreams = more,
+                    NextToken = more ? EncodeToken(page[^1]) : null,
+                    StreamSummaries = summaries,
+                }, KinesisJson.Default.ListStreamsResponse, ct);
+                return;
+            }
+
+            case "ListShards":
+            {
+                var request = Parse(body, KinesisJson.Default.ListShardsRequest);
+                await ListShardsAsync(context, service, request, ct);
+                return;
+            }
+
+            case "SplitShard":
+            {
+                var request = Parse(body, KinesisJson.Default.SplitShardRequest);
+                await service.SplitShardAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.ShardToSplit, request.NewStartingHashKey, ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "MergeShards":
+            {
+                var request = Parse(body, KinesisJson.Default.MergeShardsRequest);
+                await service.MergeShardsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.ShardToMerge, request.AdjacentShardToMerge, ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "UpdateShardCount":
+            {
+                var request = Parse(body, KinesisJson.Default.UpdateShardCountRequest);
+                var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
+                var (current, target) = await service.UpdateShardCountAsync(name, request.TargetShardCount ?? throw KinesisErrors.Constraint("targetShardCount", "null", "Member must not be null"), request.ScalingType, ct);
+                await WriteAsync(context, new UpdateShardCountResponse(name, current, target, StreamNames.StreamArn(options, name)), KinesisJson.Default.UpdateShardCountResponse, ct);
+                return;
+            }
+
+            case "IncreaseStreamRetentionPeriod" or "DecreaseStreamRetentionPeriod":
+            {
+                var request = Parse(body, KinesisJson.Default.RetentionRequest);
+                var hours = request.RetentionPeriodHours ?? throw KinesisErrors.Constraint("retentionPeriodHours", "null", "Member must not be null");
+                await service.SetRetentionAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), hours, operation.StartsWith("Increase", StringComparison.Ordinal), ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "AddTagsToStream":
+            {
+                var request = Parse(body, KinesisJson.Default.AddTagsRequest);
+                await service.AddTagsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.Tags ?? throw KinesisErrors.Constraint("tags", "null", "Member must not be null"), ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "RemoveTagsFromStream":
+            {
+                var request = Parse(body, KinesisJson.Default.RemoveTagsRequest);
+                await service.RemoveTagsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.TagKeys ?? throw KinesisErrors.Constraint("tagKeys", "null", "Member must not be null"), ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "ListTagsForStream":
+            {
+                var request = Parse(body, KinesisJson.Default.ListTagsRequest);
+                var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
+                var limit = CheckRange(request.Limit, 50, 1, 50, "limit");
+                var tags = document.Tags.OrderBy(t => t.Key, StringComparer.Ordinal)
+                    .Where(t => request.ExclusiveStartTagKey is null || string.CompareOrdinal(t.Key, request.ExclusiveStartTagKey) > 0).ToList();
+                await WriteAsync(context, new ListTagsResponse([.. tags.Take(limit).Select(t => new TagOut(t.Key, t.Value))], tags.Count > limit), KinesisJson.Default.ListTagsResponse, ct);
+                return;
+            }
+
+            case "RegisterStreamConsumer":
+            {
+                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var stream = StreamNames.ParseStreamArn(options, request.StreamARN ?? throw KinesisErrors.Constraint("streamARN", "null", "Member must not be null"));
+                var consumer = await service.RegisterConsumerAsync(stream, request.ConsumerName!, ct);
+                await WriteAsync(context, new RegisterConsumerResponse(new ConsumerOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt)), KinesisJson.Default.RegisterConsumerResponse, ct);
+                return;
+            }
+
+            case "DescribeStreamConsumer":
+            {
+                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var (stream, consumerName) = ResolveConsumer(options, request);
+                var (document, consumer) = await service.DescribeConsumerAsync(stream, consumerName, ct);
+                await WriteAsync(context, new DescribeConsumerResponse(new ConsumerDescriptionOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt, StreamNames.StreamArn(options, document.Name))), KinesisJson.Default.DescribeConsumerResponse, ct);
+                return;
+            }
+
+            case "DeregisterStreamConsumer":
+            {
+                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var (stream, consumerName) = ResolveConsumer(options, request);
+                await service.DeregisterConsumerAsync(stream, consumerName, ct);
+                await WriteEmptyAsync(context);
+                return;
+            }
+
+            case "ListStreamConsumers":
+            {
+                var request = Parse(body, KinesisJson.Default.ListConsumersRequest);
+                var stream = StreamNames.ParseStreamArn(options, request.StreamARN ?? throw KinesisErrors.Constraint("streamARN", "null", "Member must not be null"));
+                var document = await service.DescribeAsync(stream, ct);
+                var limit = CheckRange(request.MaxResults, 100, 1, 10_000, "maxResults");
+                var after = request.NextToken is null ? null : DecodeToken(request.NextToken, "NextToken");
+                var consumers = document.Consumers.OrderBy(c => c.Name, StringComparer.Ordinal).Where(c => after is null || string.CompareOrdinal(c.Name, after) > 0).ToList();
+                var page = consumers.Take(limit).ToList();
+                await WriteAsync(context, new ListConsumersResponse([.. page.Select(c => new ConsumerOut(c.Name, c.Arn, c.Status, c.CreatedAt))], consumers.Count > limit ? EncodeToken(page[^1].Name) : null), KinesisJson.Default.ListConsumersResponse, ct);
+                return;
+            }
+
+            default:
+                throw new KinesisException(KinesisErrors.UnknownOperation, $"Operation {operation} is not supported by this Kinesis endpoint.");
+        }
+    }
+
+    private static async Task ListShardsAsync(HttpContext context, StreamService service, ListShardsRequest request, CancellationToken ct)
+    {
+        var options = service.Options;
+        string name;
+        string? after;
+        if (request.NextToken is not null)
+        {
+            if (request.StreamName is not null)
+            {
+                throw KinesisErrors.InvalidArgument("NextToken and StreamName cannot be provided together.");
+            }
+
+            var token = DecodeToken(request.NextToken, "NextToken").Split('\n');
+            if (token.Length != 2)
+            {
+                throw KinesisErrors.InvalidArgument("NextToken is not a token ListShards returned.");
+            }
+
+            (name, after) = (token[0], token[1]);
+        }
+        else
+        {
+            name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
+            after = request.ExclusiveStartShardId;
+        }
+
+        var limit = CheckRange(request.MaxResults, 1000, 1, 10_000, "maxResults");
+        var document = await service.DescribeAsync(name, ct);
+        IEnumerable<ShardEntry> shards = document.Shards;
+        switch (request.ShardFilter?.Type)
+        {
+            case null or "AT_TRIM_HORIZON" or "FROM_TRIM_HORIZON":
+                break;
+            case "AT_LATEST":
+                shards = shards.Where(s => !s.IsClosed);
+                break;
+            case "AFTER_SHARD_ID":
+                var from = request.ShardFilter.ShardId ?? throw KinesisErrors.InvalidArgument("ShardFilter AFTER_SHARD_ID needs a ShardId.");
+                shards = shards.Where(s => string.CompareOrdinal(s.ShardId, from) > 0);
+                break;
+            case "AT_TIMESTAMP" or "FROM_TIMESTAMP":
+                var at = request.ShardFilter.Timestamp ?? throw KinesisErrors.InvalidArgument($"ShardFilter {request.ShardFilter.Type} needs a Timestamp.");
+                shards = shards.Where(s => s.ClosedAt is null || s.ClosedAt >= at);
+                break;
+            default:
+                throw KinesisErrors.Constraint("shardFilter.type", request.ShardFilter.Type, "Member must satisfy enum value set: [AT_TRIM_HORIZON, AT_TIMESTAMP, FROM_TRIM_HORIZON, AT_LATEST, FROM_TIMESTAMP, AFTER_SHARD_ID]");
+        }
+
+        var list = shards.Where(s => after is null || string.CompareOrdinal(s.ShardId, after) > 0).ToList();
+        var page = list.Take(limit).ToList();
+        var next = list.Count > limit ? EncodeToken(name + "\n" + page[^1].ShardId) : null;
+        await WriteAsync(context, new ListShardsResponse([.. page.Select(ToShard)], next), KinesisJson.Default.ListShardsResponse, ct);
+    }
+
+    private static (string Stream, string Consumer) ResolveConsumer(StreamsOptions options, ConsumerRequest request)
+    {
+        if (request.ConsumerARN is not null)
+        {
+            return StreamNames.ParseConsumerArn(options, request.ConsumerARN);
+        }
+
+        if (request.StreamARN is null || request.ConsumerName is null)
+        {
+            throw KinesisErrors.InvalidArgument("Provide ConsumerARN, or both StreamARN and ConsumerName.");
+        }
+
+        return (StreamNames.ParseStreamArn(options, request.StreamARN), request.ConsumerName);
+    }
+
+    private static int CheckRange(int? value, int fallback, int min, int max, string member)
+    {
+        var v = value ?? fallback;
+        if (v < min || v > max)
+        {
+            throw KinesisErrors.Constraint(member, v.ToString(CultureInfo.InvariantCulture), $"Member must have value between {min} and {max}");
+        }
+
+        return v;
+    }
+
+    private static string EncodeToken(string value) => Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+
+    private static string DecodeToken(string token, string member)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw KinesisErrors.InvalidArgument($"{member} is not a token this service returned.");
+        }
+    }
+
+    internal static List<RecordOut> ToRecords(IReadOnlyList<ShardRecord> records)
+    {
+        var result = new List<RecordOut>(records.Count);
+        foreach (var r in records)
+        {
+            result.Add(new RecordOut(r.SequenceNumber.ToString(), r.Record.ArrivalTime, r.Record.Data, r.Record.PartitionKey));
+        }
+
+        return result;
+    }
+
+    internal static List<ChildShardOut> ToChildren(IReadOnlyList<ChildShardInfo> children) =>
+        [.. children.Select(c => new ChildShardOut(c.ShardId, c.ParentShards, new HashKeyRangeOut(Routing.HashKey.Format(c.Range.Start), Routing.HashKey.Format(c.Range.End))))];
+
+    private static ShardOut ToShard(ShardEntry s) =>
+        new(s.ShardId, s.ParentShardId, s.AdjacentParentShardId, new HashKeyRangeOut(s.StartingHashKey, s.EndingHashKey), new SequenceNumberRangeOut(ShardEntry.StartingSequenceNumber, s.EndingSequenceNumber));
+
+    private static Task SubscribeToShardAsync(HttpContext context, StreamService service, SubscribeToShardRequest request, CancellationToken ct) =>
+        throw new KinesisException(KinesisErrors.UnknownOperation, "SubscribeToShard is not available yet on this endpoint.");
+}

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Storage;
+using Platform.Streams.Service;
+
+namespace Platform.Streams.Api;
+
+/// <summary>A check of a request's credentials; returns null when the request may proceed.</summary>
+public interface IKinesisAuthenticator
+{
+    AuthFailure? Authenticate(HttpRequest request, ReadOnlySpan<byte> body);
+}
+
+/// <summary>Why a request was refused: the AWS error type and a message.</summary>
+public sealed record AuthFailure(string ErrorType, string Message);
+
+/// <summary>
+/// The Kinesis Data Streams API as AWS serves it (AWS JSON 1.1): <c>POST /</c> with
+/// <c>X-Amz-Target: Kinesis_20131202.{Operation}</c> and a JSON body; errors as <c>{"__type","message"}</c>
+/// with the type also in <c>x-amzn-ErrorType</c>.
+/// </summary>
+public static partial class KinesisApi
+{
+    public const string TargetPrefix = "Kinesis_20131202.";
+    public const string ContentType = "application/x-amz-json-1.1";
+
+    /// <summary>Largest request body accepted: a full PutRecords (5 MiB of data) in base64 with room for JSON.</summary>
+    public const int MaxRequestBytes = 16 * 1024 * 1024;
+
+    public static IEndpointConventionBuilder MapKinesisApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/", HandleAsync).WithDisplayName("Kinesis API");
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var service = services.GetRequiredService<StreamService>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Streams.Api");
+        var cancellationToken = context.RequestAborted;
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        {
+            await WriteErrorAsync(context, 400, KinesisErrors.UnknownOperation, string.IsNullOrEmpty(target) ? "Missing X-Amz-Target header: it names the operation, as Kinesis_20131202.{Operation}." : $"Unknown operation {target}.");
+            return;
+        }
+
+        var operation = target[TargetPrefix.Length..];
+        byte[]? rented = null;
+        try
+        {
+            var (buffer, length) = await ReadBodyAsync(context.Request, cancellationToken);
+            rented = buffer;
+            var body = buffer.AsMemory(0, length);
+            var refusal = services.GetService<IKinesisAuthenticator>()?.Authenticate(context.Request, body.Span);
+            if (refusal is not null)
+            {
+                await WriteErrorAsync(context, 403, refusal.ErrorType, refusal.Message);
+                return;
+            }
+
+            if (operation == "SubscribeToShard")
+            {
+                await SubscribeToShardAsync(context, service, Parse(body, KinesisJson.Default.SubscribeToShardRequest), cancellationToken);
+                return;
+            }
+
+            await DispatchAsync(context, service, operation, body, cancellationToken);
+        }
+        catch (KinesisException e)
+        {
+            await WriteErrorAsync(context, e.StatusCode, e.ErrorType, e.Message);
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, KinesisErrors.Serialization, $"The request body is not valid JSON for {operation}: {e.Message}");
+        }
+        catch (BadRequestBodyException e)
+        {
+            await WriteErrorAsync(context, 400, KinesisErrors.Serialization, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (e is BlobStorageException or IOException or TimeoutException)
+        {
+            ApiLog.StorageFailed(logger, operation, e);
+            await WriteErrorAsync(context, 500, KinesisErrors.InternalFailure, "Internal service failure: storage is unavailable; retry the request.");
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static T Parse<T>(ReadOnlyMemory<byte> body, JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (body.IsEmpty)
+        {
+            throw new BadRequestBodyException("The request body is empty; send a JSON object ({} at least).");
+        }
+
+        return JsonSerializer.Deserialize(body.Span, type) ?? throw new BadRequestBodyException("The request body must be a JSON object, not null.");
+    }
+
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            throw new KinesisException(KinesisErrors.Validation, $"The request body is {request.ContentLength} bytes; at most {MaxRequestBytes} are accepted.", 413);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(4096, request.ContentLength ?? 64 * 1024));
+        var length = 0;
+        var reader = request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var data = result.Buffer;
+                if (length + data.Length > MaxRequestBytes)
+                {
+                    throw new KinesisException(KinesisErrors.Validation, $"The request body is larger than {MaxRequestBytes} bytes.", 413);
+                }
+
+                if (length + data.Length > buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(MaxRequestBytes, Math.Max(buffer.Length * 2, length + data.Length)));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+                if (result.IsCompleted)
+                {
+                    return (buffer, length);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static async Task WriteAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = ContentType;
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, cancellationToken);
+    }
+
+    private static Task WriteEmptyAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = ContentType;
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+
+    internal static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorOut(type, message), KinesisJson.Default.ErrorOut, CancellationToken.None);
+    }
+
+    private sealed class BadRequestBodyException(string message) : Exception(message);
+}
+
+internal static partial class ApiLog
+{
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "Kinesis {Operation} failed on storage")]
+    public static partial void StorageFailed(ILogger logger, string operation, Exception exception);
+}
