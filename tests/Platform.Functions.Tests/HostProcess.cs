@@ -39,7 +39,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null)
+    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet")
@@ -49,9 +49,22 @@ internal sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         psi.ArgumentList.Add(FunctionsDll());
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add($"http://127.0.0.1:{port}");
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        switch (binding)
+        {
+            case HostBinding.UrlsArgument:
+                psi.ArgumentList.Add("--urls");
+                psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+                break;
+            case HostBinding.UrlsVariable:
+                psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+                break;
+            case HostBinding.PlatformHttpSettings:
+                psi.Environment["Platform__Http__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                psi.Environment["Platform__Http__BindAddress"] = "127.0.0.1";
+                break;
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;
@@ -142,4 +155,17 @@ internal sealed class HostProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>How a <see cref="HostProcess"/> is told its loopback port.</summary>
+public enum HostBinding
+{
+    /// <summary>The <c>urls</c> option on the command line, as <c>http://127.0.0.1:port</c>.</summary>
+    UrlsArgument,
+
+    /// <summary>The <c>ASPNETCORE_URLS</c> environment variable.</summary>
+    UrlsVariable,
+
+    /// <summary>The platform's own <c>Platform:Http:Port</c> and <c>BindAddress</c> settings.</summary>
+    PlatformHttpSettings,
 }

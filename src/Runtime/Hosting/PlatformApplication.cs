@@ -50,6 +50,9 @@ public static class PlatformApplication
             builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{http.BindAddress}:{http.Port}"));
         }
 
+        // Whichever addresses win, each port speaks HTTP/1.1 and h2c (HTTP/2 by prior knowledge).
+        builder.WebHost.UseHttp1AndH2cOnEachPort();
+
         return builder;
     }
 
