@@ -26,6 +26,9 @@ public static class KinesisErrorTypes
     /// <summary>No response within the HttpClient's timeout.</summary>
     public const string Timeout = "Timeout";
 
+    /// <summary>The request could not be made at all (for example a disposed HttpClient); not worth retrying.</summary>
+    public const string ClientError = "ClientError";
+
     /// <summary>A success status with a body that is not the expected JSON.</summary>
     public const string InvalidResponse = "InvalidResponse";
 
