@@ -28,10 +28,10 @@ internal static partial class ClientLog
     public static partial void RequestFailed(ILogger logger, string stream, string errorType, int count, Exception exception);
 
     [LoggerMessage(EventId = 7150, Level = LogLevel.Information, Message = "Kinesis consumer for {Stream} started at {StartPosition}")]
-    public static partial void ConsumerStarted(ILogger logger, string stream, string startPosition);
+    public static partial void ConsumerStarted(ILogger logger, string stream, Consumer.StartPosition startPosition);
 
     [LoggerMessage(EventId = 7151, Level = LogLevel.Debug, Message = "Reading shard {ShardId} of {Stream} from {Position}")]
-    public static partial void ShardStarted(ILogger logger, string stream, string shardId, string position);
+    public static partial void ShardStarted(ILogger logger, string stream, string shardId, Consumer.StartPosition position);
 
     [LoggerMessage(EventId = 7152, Level = LogLevel.Debug, Message = "Shard {ShardId} of {Stream} is closed and read to its end")]
     public static partial void ShardFinished(ILogger logger, string stream, string shardId);

@@ -1,6 +1,6 @@
-namespace Platform.Streams.Client.Producer;
+namespace Platform.Streams.Client;
 
-/// <summary>Exponential backoff with equal jitter: attempt n waits between half and all of min(max, min·2^(n−1)).</summary>
+/// <summary>Exponential backoff with equal jitter, for the producer's retries and the consumer's: attempt n waits between half and all of min(max, min·2^(n−1)).</summary>
 internal static class RetryBackoff
 {
     public static TimeSpan Delay(int attempt, TimeSpan min, TimeSpan max, double random)

@@ -1,6 +1,5 @@
-using Platform.Streams.Client.Producer;
 
-namespace Platform.Streams.Client.Tests.Producer;
+namespace Platform.Streams.Client.Tests.Client;
 
 public sealed class RetryBackoffTests
 {
