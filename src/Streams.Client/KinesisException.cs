@@ -10,17 +10,17 @@ namespace Platform.Streams.Client;
 public sealed class KinesisException : Exception
 {
     public KinesisException()
-        : this(KinesisErrorTypes.InternalFailure, "Kinesis request failed.", null)
+        : this(KinesisErrorTypes.ClientError, "Kinesis request failed.", null)
     {
     }
 
     public KinesisException(string message)
-        : this(KinesisErrorTypes.InternalFailure, message, null)
+        : this(KinesisErrorTypes.ClientError, message, null)
     {
     }
 
     public KinesisException(string message, Exception innerException)
-        : this(KinesisErrorTypes.InternalFailure, message, null, innerException)
+        : this(KinesisErrorTypes.ClientError, message, null, innerException)
     {
     }
 

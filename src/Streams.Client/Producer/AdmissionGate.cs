@@ -60,11 +60,22 @@ internal sealed class AdmissionGate(int maxRecords, long maxBytes, ChannelWriter
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.Register(static state =>
+            var registration = cancellationToken.Register(static state =>
             {
                 var (gate, w, token) = ((AdmissionGate, Waiter, CancellationToken))state!;
                 gate.Cancel(w, token);
             }, (this, waiter, cancellationToken));
+            lock (_lock)
+            {
+                if (waiter.Node is not null)
+                {
+                    // Still waiting: whoever admits or fails it unregisters.
+                    waiter.Registration = registration;
+                    registration = default;
+                }
+            }
+
+            registration.Unregister();
         }
 
         return new ValueTask(waiter.Admitted.Task);
@@ -73,7 +84,7 @@ internal sealed class AdmissionGate(int maxRecords, long maxBytes, ChannelWriter
     /// <summary>A record finished (acknowledged or failed): frees its room and admits waiters that now fit.</summary>
     public void Release(int size)
     {
-        List<Waiter>? admitted = null;
+        List<(Waiter Waiter, CancellationTokenRegistration Registration)>? admitted = null;
         lock (_lock)
         {
             _records--;
@@ -83,15 +94,16 @@ internal sealed class AdmissionGate(int maxRecords, long maxBytes, ChannelWriter
                 _waiters.RemoveFirst();
                 first.Value.Node = null;
                 Admit(first.Value.Record);
-                (admitted ??= []).Add(first.Value);
+                (admitted ??= []).Add((first.Value, first.Value.Registration));
+                first.Value.Registration = default;
             }
         }
 
         if (admitted is not null)
         {
-            foreach (var waiter in admitted)
+            foreach (var (waiter, registration) in admitted)
             {
-                waiter.Registration.Dispose();
+                registration.Unregister();
                 waiter.Admitted.TrySetResult();
             }
         }
@@ -109,18 +121,23 @@ internal sealed class AdmissionGate(int maxRecords, long maxBytes, ChannelWriter
     /// <summary>Fails every waiter, for a producer that can no longer send.</summary>
     public void FailWaiters(Exception error)
     {
-        List<Waiter> failed;
+        List<(Waiter Waiter, CancellationTokenRegistration Registration)> failed;
         lock (_lock)
         {
             _closed = true;
-            failed = [.. _waiters];
+            failed = [.. _waiters.Select(static w => (w, w.Registration))];
+            foreach (var waiter in _waiters)
+            {
+                waiter.Node = null;
+                waiter.Registration = default;
+            }
+
             _waiters.Clear();
         }
 
-        foreach (var waiter in failed)
+        foreach (var (waiter, registration) in failed)
         {
-            waiter.Node = null;
-            waiter.Registration.Dispose();
+            registration.Unregister();
             waiter.Admitted.TrySetException(error);
         }
     }
@@ -149,6 +166,9 @@ internal sealed class AdmissionGate(int maxRecords, long maxBytes, ChannelWriter
 
             _waiters.Remove(waiter.Node);
             waiter.Node = null;
+
+            // The registration fired; nothing is left to unregister.
+            waiter.Registration = default;
         }
 
         waiter.Admitted.TrySetCanceled(token);
