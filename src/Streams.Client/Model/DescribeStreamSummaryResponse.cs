@@ -1,0 +1,6 @@
+namespace Platform.Streams.Client.Model;
+
+public sealed record DescribeStreamSummaryResponse
+{
+    public required StreamDescriptionSummary StreamDescriptionSummary { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Platform.Streams.Client.Model;
+
+public sealed record EnhancedMetrics
+{
+    public IReadOnlyList<string>? ShardLevelMetrics { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Platform.Streams.Client.Model;
+
+public sealed record StreamModeDetails
+{
+    public required StreamMode StreamMode { get; init; }
+}
