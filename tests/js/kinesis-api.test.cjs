@@ -271,6 +271,8 @@ describe('PutRecord and PutRecords', () => {
     });
   });
 
+  // AWS documents no order among one PutRecords' records; our shard writer keeps a put's records
+  // adjacent and in request order (docs/streams.md), and kinesalite does too, so it is asserted here.
   it('PutRecords answers per record in request order and keeps that order within each shard', async () => {
     await withStream('puts', 2, async (name) => {
       const shards = await listAllShards(name);
@@ -736,10 +738,11 @@ describe('enhanced fan-out consumers', () => {
     let pages = 0;
     for await (const page of sdk.paginateListStreamConsumers({ client, pageSize: 1 }, { StreamARN: streamArn })) {
       pages++;
+      assert.ok(page.Consumers.length <= 1, `a page of MaxResults 1 held ${page.Consumers.length} consumers`);
       listed.push(...page.Consumers);
     }
     assert.deepEqual(listed.map((c) => c.ConsumerName).sort(), ['reader-a', 'reader-b']);
-    assert.equal(pages, 2, 'MaxResults 1 pages through two consumers');
+    assert.ok(pages >= 2, 'MaxResults 1 pages through two consumers');
     const summary = (await cmd(sdk.DescribeStreamSummaryCommand, { StreamName: name })).StreamDescriptionSummary;
     assert.equal(summary.ConsumerCount, 2);
 
