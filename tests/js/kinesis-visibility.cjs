@@ -20,8 +20,11 @@
 //   poller stops, whatever the outcome), --wait-seconds S (for the stream to become ACTIVE, 60), --idle-ms MS (stop
 //   once records were seen and none came for this long, 3000), --max-seconds S (hard stop, 180),
 //   --produce-rate R, --seconds S (own producer's duration, 10), --record-size BYTES (own producer, 1024),
-//   --shards N (own stream, 1).
-// Prints one JSON object on stdout; exit code 0 when at least one record was measured.
+//   --shards N (own stream, 1), --limit N (GetRecords Limit, 10000).
+// Prints one JSON object on stdout: records seen, how many were measured (not warm-up), latency
+// percentiles, and with --produce-rate how many were produced. Compare `measured` with what the
+// producer put: a poller that follows NextShardIterator must see every record (kinesalite, for one,
+// skips records put while a GetRecords is being answered). Exit code 0 when a record was measured.
 
 const fs = require('node:fs');
 const { parseArgs } = require('node:util');
@@ -44,6 +47,7 @@ function options() {
       seconds: { type: 'string', default: '10' },
       'record-size': { type: 'string', default: '1024' },
       shards: { type: 'string', default: '1' },
+      limit: { type: 'string', default: '10000' },
     },
   });
   const env = process.env;
@@ -59,6 +63,7 @@ function options() {
     seconds: Number(values.seconds),
     recordSize: Number(values['record-size']),
     shards: Number(values.shards),
+    limit: Number(values.limit),
   };
   if (!o.stream && !(o.produceRate > 0)) {
     throw new Error('give --stream NAME (another process produces) or --produce-rate R (this one does)');
@@ -93,12 +98,12 @@ async function openShardIds(client, stream) {
 }
 
 /** Polls one shard until `state.stop`; pushes one latency (ms) per non-warm-up record. */
-async function poll(client, stream, shardIterator, state) {
+async function poll(client, shardIterator, limit, state) {
   let next = shardIterator;
   while (next && !state.stop) {
     let response;
     try {
-      response = await client.send(new sdk.GetRecordsCommand({ ShardIterator: next, Limit: 10000 }));
+      response = await client.send(new sdk.GetRecordsCommand({ ShardIterator: next, Limit: limit }));
     } catch (e) {
       if (e.name === 'ResourceNotFoundException') {
         state.stop = true; // the producer deleted its stream: the run is over
@@ -177,7 +182,7 @@ async function main() {
         state.stop = true;
       }
     }, 50);
-    const pollers = Promise.all(shardIds.map((id, i) => poll(client, o.stream, iterators[i], state)));
+    const pollers = Promise.all(shardIds.map((id, i) => poll(client, iterators[i], o.limit, state)));
     if (ownStream) {
       await produceSteadily(client, o, state);
     }
@@ -187,6 +192,9 @@ async function main() {
     const sorted = state.latencies.sort((a, b) => a - b);
     report.records = state.records;
     report.measured = sorted.length;
+    if (ownStream) {
+      report.produced = state.produced;
+    }
     report.calls = state.calls;
     report.emptyCalls = state.emptyCalls;
     report.latencyMs = {

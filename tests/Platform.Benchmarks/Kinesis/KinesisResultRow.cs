@@ -3,28 +3,32 @@ using Platform.Testing;
 
 namespace Platform.Benchmarks.Kinesis;
 
-/// <summary>One target's figures as the two node scripts reported them; null where a script did not get that far.</summary>
+/// <summary>
+/// One target's figures as the node scripts reported them; null where a script did not get that far.
+/// The "seen" fractions say how many of the records put the visibility poller actually received.
+/// </summary>
 internal sealed record KinesisResultRow(
     string Target,
     string HttpVersion,
-    double? PutRecordsPerSecond,
-    double? ReadRecordsPerSecond,
-    double? PutP50Ms,
-    double? PutP99Ms,
-    double? VisibleP50Ms,
-    double? VisibleP99Ms,
-    double? IdleVisibleP50Ms,
-    double? IdleVisibleP99Ms,
-    long? ReadBackRecords,
-    long? VisibleRecords,
-    bool? CountCheckPassed,
-    string? Error)
+    double? PutRecordsPerSecond = null,
+    double? ReadRecordsPerSecond = null,
+    double? PutP50Ms = null,
+    double? PutP99Ms = null,
+    double? VisibleP50Ms = null,
+    double? VisibleP99Ms = null,
+    double? VisibleSeen = null,
+    double? IdleVisibleP50Ms = null,
+    double? IdleVisibleP99Ms = null,
+    double? IdleVisibleSeen = null,
+    long? ReadBackRecords = null,
+    bool? CountCheckPassed = null,
+    string? Error = null)
 {
     public static KinesisResultRow Skipped(string target, string httpVersion, string reason) =>
-        new(target, httpVersion, null, null, null, null, null, null, null, null, null, null, null, reason);
+        new(target, httpVersion, Error: reason);
 
     public static KinesisResultRow Failed(string target, string httpVersion, Exception error) =>
-        new(target, httpVersion, null, null, null, null, null, null, null, null, null, null, null, $"{error.GetType().Name}: {error.Message}");
+        new(target, httpVersion, Error: $"{error.GetType().Name}: {error.Message}");
 
     public static KinesisResultRow From(string target, string httpVersion, NodeScriptResult load, JsonDocument? loadJson, NodeScriptResult visibility, JsonDocument? visibilityJson)
     {
@@ -62,10 +66,8 @@ internal sealed record KinesisResultRow(
             PutP99Ms: Number(l, "put", "latencyMs", "p99"),
             VisibleP50Ms: Number(v, "latencyMs", "p50"),
             VisibleP99Ms: Number(v, "latencyMs", "p99"),
-            IdleVisibleP50Ms: null,
-            IdleVisibleP99Ms: null,
+            VisibleSeen: Fraction(Number(v, "measured"), Number(l, "put", "records")),
             ReadBackRecords: (long?)Number(l, "read", "records"),
-            VisibleRecords: (long?)Number(v, "measured"),
             CountCheckPassed: Element(l, "check", "ok") is { } ok ? ok.ValueKind == JsonValueKind.True : null,
             Error: errors.Count == 0 ? null : string.Join("; ", errors));
     }
@@ -81,6 +83,7 @@ internal sealed record KinesisResultRow(
         {
             IdleVisibleP50Ms = Number(root, "latencyMs", "p50"),
             IdleVisibleP99Ms = Number(root, "latencyMs", "p99"),
+            IdleVisibleSeen = Fraction(Number(root, "measured"), Number(root, "produced")),
             Error = error,
         };
     }
@@ -103,6 +106,8 @@ internal sealed record KinesisResultRow(
 
     private static double? Number(JsonElement? root, params string[] path) =>
         Element(root, path) is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : null;
+
+    private static double? Fraction(double? part, double? whole) => part is { } p && whole is > 0 ? p / whole.Value : null;
 
     private static string Shorten(string text) => text.Length <= 600 ? text : string.Concat(text.AsSpan(0, 300), " … ", text.AsSpan(text.Length - 300));
 }
