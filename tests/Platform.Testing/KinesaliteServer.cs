@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// A private kinesalite (a Kinesis emulator, pinned in infra/package.json, installed when missing) on a
-/// free loopback port, in memory, with stream creation, deletion and resharding taking no time and a
-/// shard limit of 100;
-/// stopped by its process id on dispose. It checks that requests carry a SigV4 Authorization header
-/// but not the signature.
+/// A private kinesalite (the in-memory Kinesis peer pinned in infra/package.json, installed when
+/// missing) on a free loopback port, with stream state changes made instant; stopped by its process
+/// id on dispose. kinesalite's own command line binds every interface, so it is started through
+/// <c>node -e</c> and bound to 127.0.0.1 only. It serves HTTP/1.1 only.
 /// </summary>
 public sealed class KinesaliteServer : IAsyncDisposable
 {
@@ -22,35 +20,37 @@ public sealed class KinesaliteServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
+    /// <summary>The endpoint for a Kinesis client, e.g. <c>http://127.0.0.1:PORT</c>.</summary>
+    public Uri Endpoint => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<KinesaliteServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="shardLimit">kinesalite's account-wide limit of open shards (its own default is 10).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<KinesaliteServer> StartAsync(int shardLimit = 100, CancellationToken cancellationToken = default)
     {
         await NodeTools.EnsureInstalledAsync("kinesalite", cancellationToken);
+        var module = JsonSerializer.Serialize(Path.Combine(RepoPaths.Infra, "node_modules", "kinesalite"));
         var server = new KinesaliteServer();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            server.Port = FreePort();
+            server.Port = LoopbackPort.Free();
+            var script = string.Create(
+                CultureInfo.InvariantCulture,
+                $"require({module})({{ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: {shardLimit} }}).listen({server.Port}, '127.0.0.1')");
             var psi = new ProcessStartInfo("node")
             {
                 WorkingDirectory = RepoPaths.Infra,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            // kinesalite's cli.js listens on every interface; the same server bound to loopback only.
             psi.ArgumentList.Add("-e");
-            psi.ArgumentList.Add(
-                "require(process.argv[1])({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 })" +
-                ".listen(Number(process.argv[2]), '127.0.0.1')");
-            psi.ArgumentList.Add(Path.Combine(RepoPaths.Infra, "node_modules", "kinesalite", "index.js"));
-            psi.ArgumentList.Add(server.Port.ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(script);
 
-            server._process = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start kinesalite; install Node.js 20 or later.");
+            server._process = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start node for kinesalite.");
             server._process.OutputDataReceived += static (_, _) => { };
             server._process.ErrorDataReceived += static (_, _) => { };
             server._process.BeginOutputReadLine();
             server._process.BeginErrorReadLine();
-            if (await WaitForPortAsync(server.Port, server._process, TimeSpan.FromSeconds(30), cancellationToken))
+            if (await LoopbackPort.WaitUntilListeningAsync(server.Port, server._process, TimeSpan.FromSeconds(30), cancellationToken))
             {
                 return server;
             }
@@ -58,7 +58,6 @@ public sealed class KinesaliteServer : IAsyncDisposable
             server.Stop();
         }
 
-        await server.DisposeAsync();
         throw new InvalidOperationException("kinesalite did not start listening.");
     }
 
@@ -78,32 +77,5 @@ public sealed class KinesaliteServer : IAsyncDisposable
 
         _process?.Dispose();
         _process = null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> WaitForPortAsync(int port, Process process, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-
-        return false;
     }
 }

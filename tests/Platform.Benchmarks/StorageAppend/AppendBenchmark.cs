@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Platform.Storage;
 
-namespace Platform.Benchmarks;
+namespace Platform.Benchmarks.StorageAppend;
 
 /// <summary>
 /// Append throughput and latency against one store: N concurrent writers appending fixed-size blocks,

@@ -3,10 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Platform.Functions.Tests;
+namespace Platform.Testing;
 
-/// <summary>The platform host (functions/) started as its own process on a free loopback port.</summary>
-internal sealed class HostProcess : IAsyncDisposable
+/// <summary>
+/// The platform host (functions/, built in the same configuration as the caller) started as its own
+/// process on a free loopback port; its output is collected, and disposing kills its process tree.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -141,11 +144,10 @@ internal sealed class HostProcess : IAsyncDisposable
 
     private static string FunctionsDll()
     {
-        // tests/Platform.Functions.Tests/bin/<Configuration>/net10.0 → functions/bin/<Configuration>/net10.0
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;
-        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "functions", "bin", configuration, testBin.Name, "Platform.Functions.dll");
+        // <project>/bin/<Configuration>/<tfm>/ of whichever test or tool project runs this → functions/bin/<Configuration>/<tfm>/
+        var callerBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = callerBin.Parent!.Name;
+        var dll = Path.Combine(RepoPaths.Root, "functions", "bin", configuration, callerBin.Name, "Platform.Functions.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build functions/ first.", dll);
     }
 

@@ -1,4 +1,4 @@
-namespace Platform.Benchmarks;
+namespace Platform.Benchmarks.StorageAppend;
 
 /// <summary>Collects per-operation latencies (in ticks) from many threads and reports percentiles.</summary>
 internal sealed class LatencyRecorder

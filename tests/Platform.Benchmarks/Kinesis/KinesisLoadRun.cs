@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.Testing;
+
+namespace Platform.Benchmarks.Kinesis;
+
+/// <summary>How hard and how long to load each target; the defaults are the peer comparison's.</summary>
+internal sealed record KinesisLoadOptions(
+    double Seconds = 10,
+    double WarmupSeconds = 1,
+    string HttpVersion = "1",
+    int RecordSize = 1024,
+    int Batch = 500,
+    int Concurrency = 8,
+    int Shards = 4);
+
+/// <summary>
+/// One target's run. First tests/js/kinesis-visibility.cjs polls the stream from LATEST while
+/// tests/js/kinesis-load.cjs puts into it, in separate node processes; files in a temp folder order
+/// them: the load starts once the poller's iterators exist, and its read-back waits until the poller
+/// has stopped, so the read-back does not share the server with the poller. Then the poller runs
+/// alone with its own light producer (100 single-record puts a second for 5 s) for the latency of an
+/// unloaded server.
+/// </summary>
+internal static class KinesisLoadRun
+{
+    public static async Task<KinesisResultRow> RunAsync(KinesisTarget target, KinesisLoadOptions options, CancellationToken cancellationToken)
+    {
+        var sync = Directory.CreateTempSubdirectory("kinesis-bench-sync-").FullName;
+        try
+        {
+            var stream = $"bench-{target.Name}-{Guid.NewGuid():N}"[..40];
+            var ready = Path.Combine(sync, "ready");
+            var done = Path.Combine(sync, "done");
+            var common = new[] { "--endpoint", target.Endpoint, "--http", options.HttpVersion, "--stream", stream };
+            var phaseSeconds = options.WarmupSeconds + options.Seconds;
+            var noEnvironment = new Dictionary<string, string>();
+
+            using var stopPoller = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var poller = NodeScript.RunAsync(
+                [Script("kinesis-visibility.cjs"), .. common, "--ready-file", ready, "--done-file", done, "--max-seconds", Number(phaseSeconds + 180)],
+                noEnvironment,
+                TimeSpan.FromSeconds(phaseSeconds + 240),
+                stopPoller.Token);
+            var load = await NodeScript.RunAsync(
+                [
+                    Script("kinesis-load.cjs"), .. common, "--go-file", ready, "--read-after-file", done,
+                    "--seconds", Number(options.Seconds), "--warmup-seconds", Number(options.WarmupSeconds),
+                    "--record-size", Number(options.RecordSize), "--batch", Number(options.Batch),
+                    "--concurrency", Number(options.Concurrency), "--shards", Number(options.Shards),
+                ],
+                noEnvironment,
+                TimeSpan.FromSeconds(phaseSeconds + 600),
+                cancellationToken);
+
+            using var loadJson = LastJsonLine(load.StandardOutput);
+            if (loadJson is null || loadJson.RootElement.TryGetProperty("error", out _))
+            {
+                await stopPoller.CancelAsync(); // it would otherwise wait a minute for a stream that never comes
+            }
+
+            var visibility = await poller;
+            using var visibilityJson = LastJsonLine(visibility.StandardOutput);
+            var row = KinesisResultRow.From(target.Name, options.HttpVersion, load, loadJson, visibility, visibilityJson);
+            if (row.Error is not null)
+            {
+                return row;
+            }
+
+            var idle = await NodeScript.RunAsync(
+                [Script("kinesis-visibility.cjs"), "--endpoint", target.Endpoint, "--http", options.HttpVersion, "--produce-rate", "100", "--seconds", "5", "--record-size", Number(options.RecordSize)],
+                noEnvironment,
+                TimeSpan.FromMinutes(3),
+                cancellationToken);
+            using var idleJson = LastJsonLine(idle.StandardOutput);
+            return row.WithIdleVisibility(idle, idleJson);
+        }
+        finally
+        {
+            Directory.Delete(sync, recursive: true);
+        }
+    }
+
+    private static string Script(string name) => Path.Combine(RepoPaths.Root, "tests", "js", name);
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static JsonDocument? LastJsonLine(string output)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith('{'));
+        if (line is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

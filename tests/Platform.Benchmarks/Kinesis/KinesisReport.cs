@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace Platform.Benchmarks.Kinesis;
+
+/// <summary>The Markdown table of a kinesis run, with each target's throughput as a ratio of kinesalite's.</summary>
+internal static class KinesisReport
+{
+    public static string Markdown(IReadOnlyList<KinesisResultRow> rows, KinesisLoadOptions options, DateTime startedUtc)
+    {
+        var peer = rows.FirstOrDefault(r => r.Target == KinesisTarget.Kinesalite && r.Error is null);
+        var md = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"# Kinesis API benchmark ({startedUtc:u}, {Environment.ProcessorCount} cores)")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Each target started fresh; the AWS SDK for JavaScript v3 over HTTP/{(options.HttpVersion == "2" ? "2 (h2c)" : "1.1")}; a stream of {options.Shards} shards; {options.Concurrency} concurrent PutRecords of {options.Batch} records of {options.RecordSize} B for {options.Seconds:0.#} s after {options.WarmupSeconds:0.#} s of warm-up.")
+            .AppendLine("Read = the whole stream read back from TRIM_HORIZON on all shards at once (GetRecords Limit 10000), after the put phase.")
+            .AppendLine("Put→visible = a separate poller process on the same stream, LATEST on every shard, GetRecords in a tight loop during the load: its receive time minus the send time carried in each record (so it includes the PutRecords round trip). Under saturating load this shows how far a consumer falls behind, not only the server's commit delay.")
+            .AppendLine("Idle put→visible = the same poller alone with its own light producer (100 single-record PutRecord calls a second for 5 s, 1 shard).")
+            .AppendLine("× kinesalite = this target's throughput divided by kinesalite's in the same run.")
+            .AppendLine()
+            .AppendLine("Seen = the share of the records put (after warm-up) that the poller received at all; a poller that follows NextShardIterator should see every one.")
+            .AppendLine()
+            .AppendLine("| target | put rec/s | read rec/s | PutRecords p50 / p99 ms | put→visible p50 / p99 ms (seen) | idle put→visible p50 / p99 ms (seen) | put × kinesalite | read × kinesalite | read-back check |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in rows)
+        {
+            var check = r.CountCheckPassed switch
+            {
+                true => $"ok ({r.ReadBackRecords} records)",
+                false => "FAILED",
+                null => "—",
+            };
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Target} | {F(r.PutRecordsPerSecond, "0")} | {F(r.ReadRecordsPerSecond, "0")} | {F(r.PutP50Ms, "0.0")} / {F(r.PutP99Ms, "0.0")} | {F(r.VisibleP50Ms, "0.0")} / {F(r.VisibleP99Ms, "0.0")} ({F(r.VisibleSeen * 100, "0")}%) | {F(r.IdleVisibleP50Ms, "0.0")} / {F(r.IdleVisibleP99Ms, "0.0")} ({F(r.IdleVisibleSeen * 100, "0")}%) | {Ratio(r.PutRecordsPerSecond, peer?.PutRecordsPerSecond)} | {Ratio(r.ReadRecordsPerSecond, peer?.ReadRecordsPerSecond)} | {check} |");
+        }
+
+        var failures = rows.Where(r => r.Error is not null).ToList();
+        if (failures.Count > 0)
+        {
+            md.AppendLine().AppendLine("Problems:").AppendLine();
+            foreach (var r in failures)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {r.Target}: {r.Error!.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "—";
+
+    private static string Ratio(double? value, double? peer) =>
+        value is { } v && peer is > 0 ? (v / peer.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+}

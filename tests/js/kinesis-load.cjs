@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+'use strict';
+// Benchmark load generator: puts records as fast as it can for a while, then reads the whole stream
+// back from TRIM_HORIZON on all shards at once and checks every acknowledged record came back once.
+//
+//   node tests/js/kinesis-load.cjs --endpoint http://127.0.0.1:4566 --http 1 --seconds 10
+//
+// Options (environment fallback in brackets):
+//   --endpoint URL        [KINESIS_ENDPOINT]  default http://127.0.0.1:4566
+//   --http 1|2            [KINESIS_HTTP]      HTTP/1.1 keep-alive, or the SDK's default HTTP/2 handler
+//   --record-size BYTES   [LOAD_RECORD_SIZE]  1024 (at least 24)
+//   --batch N             [LOAD_BATCH]        records per PutRecords, 500
+//   --concurrency N       [LOAD_CONCURRENCY]  PutRecords requests in flight, 8
+//   --shards N            [LOAD_SHARDS]       4
+//   --seconds S           [LOAD_SECONDS]      measured put phase, 10
+//   --warmup-seconds S                        unmeasured puts first (connections, JIT), 1
+//   --stream NAME                             default: a new unique name
+//   --go-file PATH                            after the stream is ACTIVE, wait (≤ 60 s) for PATH to
+//                                             exist before putting: kinesis-visibility.cjs writes it
+//                                             once its LATEST iterators are in place
+//   --read-after-file PATH                    before reading back, wait (≤ 180 s) for PATH to exist:
+//                                             kinesis-visibility.cjs writes it when it stops, so its
+//                                             polling does not share the server with the read-back
+//   --keep                                    do not delete the stream at the end
+//
+// Record layout (big-endian): bytes 0–7 the send time as a float64 of Unix milliseconds
+// (performance.timeOrigin + performance.now(), taken just before the PutRecords call); 8–15 a record
+// id (worker << 32 | counter); 16 is 1 for warm-up records; the rest is filler.
+//
+// Prints one JSON object on stdout; progress goes to stderr. Exit code 0 when the read-back check
+// passed, 1 when it did not, 2 when the run could not be made (the server refused the stream, …).
+
+const fs = require('node:fs');
+const { parseArgs } = require('node:util');
+const { sdk, settingsFromEnv, createClient, uniqueName, waitFor, waitForStreamActive, percentile, wallClockMs } = require('./lib/kinesis.cjs');
+
+const HEADER_BYTES = 17;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      endpoint: { type: 'string' },
+      http: { type: 'string' },
+      'record-size': { type: 'string' },
+      batch: { type: 'string' },
+      concurrency: { type: 'string' },
+      shards: { type: 'string' },
+      seconds: { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      stream: { type: 'string' },
+      'go-file': { type: 'string' },
+      'read-after-file': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const env = process.env;
+  const settings = settingsFromEnv({ ...env, KINESIS_ENDPOINT: values.endpoint || env.KINESIS_ENDPOINT, KINESIS_HTTP: values.http || env.KINESIS_HTTP });
+  const num = (v, fallback) => (v === undefined || v === '' ? fallback : Number(v));
+  const o = {
+    settings,
+    recordSize: num(values['record-size'] ?? env.LOAD_RECORD_SIZE, 1024),
+    batch: num(values.batch ?? env.LOAD_BATCH, 500),
+    concurrency: num(values.concurrency ?? env.LOAD_CONCURRENCY, 8),
+    shards: num(values.shards ?? env.LOAD_SHARDS, 4),
+    seconds: num(values.seconds ?? env.LOAD_SECONDS, 10),
+    warmupSeconds: num(values['warmup-seconds'], 1),
+    stream: values.stream || uniqueName('load'),
+    goFile: values['go-file'],
+    readAfterFile: values['read-after-file'],
+    keep: values.keep,
+  };
+  if (!(o.recordSize >= 24) || !(o.batch >= 1 && o.batch <= 500) || !(o.concurrency >= 1) || !(o.shards >= 1) || !(o.seconds > 0)) {
+    throw new Error(`bad options: ${JSON.stringify({ ...o, settings: undefined })}`);
+  }
+  return o;
+}
+
+const log = (message) => process.stderr.write(`[load] ${message}\n`);
+
+/** One producer: PutRecords of `batch` records in a loop until `endAt`; warm-up until `measureFrom`. */
+async function produce(client, o, worker, clock, stats) {
+  const filler = Buffer.alloc(o.recordSize - HEADER_BYTES, worker + 1);
+  let counter = 0;
+  while (performance.now() < clock.endAt) {
+    const warm = performance.now() < clock.measureFrom ? 1 : 0;
+    const entries = new Array(o.batch);
+    for (let i = 0; i < o.batch; i++) {
+      const data = Buffer.allocUnsafe(o.recordSize);
+      data.writeBigUInt64BE((BigInt(worker) << 32n) | BigInt(counter + i), 8);
+      data[16] = warm;
+      filler.copy(data, HEADER_BYTES);
+      entries[i] = { Data: data, PartitionKey: `${worker}-${counter + i}` };
+    }
+    const sentAt = wallClockMs();
+    for (const entry of entries) {
+      entry.Data.writeDoubleBE(sentAt, 0);
+    }
+    const started = performance.now();
+    let response;
+    try {
+      response = await client.send(new sdk.PutRecordsCommand({ StreamName: o.stream, Records: entries }));
+    } catch (e) {
+      stats.errors.push(`${e.name}: ${e.message}`.slice(0, 300));
+      stats.failedIds.push(...entries.map((_, i) => counter + i).map((c) => (BigInt(worker) << 32n) | BigInt(c)));
+      counter += o.batch;
+      if (stats.errors.length > 50) {
+        throw new Error(`too many PutRecords errors, last: ${stats.errors[stats.errors.length - 1]}`);
+      }
+      continue;
+    }
+    const elapsed = performance.now() - started;
+    response.Records.forEach((r, i) => {
+      if (r.ErrorCode) {
+        stats.failedIds.push((BigInt(worker) << 32n) | BigInt(counter + i));
+      }
+    });
+    const ok = o.batch - (response.FailedRecordCount || 0);
+    stats.acknowledged += ok;
+    if (!warm) {
+      stats.latencies.push(elapsed);
+      stats.measuredRecords += ok;
+      stats.measuredRequests++;
+    }
+    counter += o.batch;
+  }
+  stats.attemptedPerWorker[worker] = counter;
+}
+
+/** Reads one shard from TRIM_HORIZON until it is caught up (or closed), marking each record id seen. */
+async function readBack(client, o, shardId, seen, result) {
+  const { ShardIterator } = await client.send(new sdk.GetShardIteratorCommand({ StreamName: o.stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+  let next = ShardIterator;
+  while (next) {
+    const response = await client.send(new sdk.GetRecordsCommand({ ShardIterator: next, Limit: 10000 }));
+    result.calls++;
+    for (const record of response.Records) {
+      result.records++;
+      const data = record.Data;
+      if (data.byteLength !== o.recordSize) {
+        result.wrongSize++;
+        continue;
+      }
+      const id = Buffer.from(data.buffer, data.byteOffset, data.byteLength).readBigUInt64BE(8);
+      const worker = Number(id >> 32n);
+      const counter = Number(id & 0xffffffffn);
+      const marks = seen[worker];
+      if (!marks || counter >= marks.length) {
+        result.unknown++;
+      } else if (marks[counter]) {
+        result.duplicates++;
+      } else {
+        marks[counter] = 1;
+      }
+    }
+    next = response.NextShardIterator;
+    if (response.Records.length === 0 && !(response.MillisBehindLatest > 0)) {
+      break;
+    }
+  }
+}
+
+async function listShardIds(client, stream) {
+  const ids = [];
+  let page = await client.send(new sdk.ListShardsCommand({ StreamName: stream }));
+  ids.push(...page.Shards.map((s) => s.ShardId));
+  while (page.NextToken) {
+    page = await client.send(new sdk.ListShardsCommand({ NextToken: page.NextToken }));
+    ids.push(...page.Shards.map((s) => s.ShardId));
+  }
+  return ids;
+}
+
+async function main() {
+  const o = options();
+  const client = createClient(o.settings, { maxSockets: Math.max(o.concurrency, o.shards) + 2, maxAttempts: 3 });
+  const report = {
+    endpoint: o.settings.endpoint, http: o.settings.httpVersion, stream: o.stream, shards: o.shards,
+    recordSize: o.recordSize, batch: o.batch, concurrency: o.concurrency, seconds: o.seconds, warmupSeconds: o.warmupSeconds,
+  };
+  try {
+    try {
+      await client.send(new sdk.CreateStreamCommand({ StreamName: o.stream, ShardCount: o.shards }));
+      await waitForStreamActive(client, o.stream, { timeoutMs: 60000 });
+    } catch (e) {
+      report.error = `creating the stream failed: ${e.name} (HTTP ${e.$metadata?.httpStatusCode ?? 'none'}): ${e.message}`;
+      process.stdout.write(JSON.stringify(report) + '\n');
+      return 2;
+    }
+    log(`stream ${o.stream} ACTIVE with ${o.shards} shards`);
+    if (o.goFile) {
+      await waitFor(`${o.goFile} to appear`, () => fs.existsSync(o.goFile), { timeoutMs: 60000, intervalMs: 20 })
+        .catch(() => log(`no ${o.goFile} after 60 s; putting anyway`));
+    }
+
+    const stats = { acknowledged: 0, measuredRecords: 0, measuredRequests: 0, latencies: [], errors: [], failedIds: [], attemptedPerWorker: [] };
+    const start = performance.now();
+    const clock = { measureFrom: start + o.warmupSeconds * 1000, endAt: start + (o.warmupSeconds + o.seconds) * 1000 };
+    log(`putting for ${o.warmupSeconds} s warm-up + ${o.seconds} s with ${o.concurrency} x PutRecords of ${o.batch} x ${o.recordSize} B`);
+    await Promise.all(Array.from({ length: o.concurrency }, (_, w) => produce(client, o, w, clock, stats)));
+    const measuredSeconds = (performance.now() - clock.measureFrom) / 1000;
+    stats.latencies.sort((a, b) => a - b);
+    report.put = {
+      records: stats.measuredRecords,
+      requests: stats.measuredRequests,
+      recordsPerSecond: stats.measuredRecords / measuredSeconds,
+      megabytesPerSecond: (stats.measuredRecords * o.recordSize) / measuredSeconds / (1024 * 1024),
+      latencyMs: { p50: percentile(stats.latencies, 0.5), p99: percentile(stats.latencies, 0.99), max: stats.latencies[stats.latencies.length - 1] ?? null },
+      acknowledgedIncludingWarmup: stats.acknowledged,
+      failedRecords: stats.failedIds.length,
+      errors: stats.errors.slice(0, 5),
+    };
+    log(`put ${stats.acknowledged} records (${Math.round(report.put.recordsPerSecond)} records/s measured)`);
+    if (o.readAfterFile) {
+      await waitFor(`${o.readAfterFile} to appear`, () => fs.existsSync(o.readAfterFile), { timeoutMs: 180000, intervalMs: 50 })
+        .catch(() => log(`no ${o.readAfterFile} after 180 s; reading back anyway`));
+    }
+    log('reading back');
+
+    const seen = stats.attemptedPerWorker.map((n) => new Uint8Array(n));
+    const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
+    const readStart = performance.now();
+    const shardIds = await listShardIds(client, o.stream);
+    await Promise.all(shardIds.map((id) => readBack(client, o, id, seen, read)));
+    const readSeconds = (performance.now() - readStart) / 1000;
+    report.read = { records: read.records, calls: read.calls, seconds: readSeconds, recordsPerSecond: read.records / readSeconds };
+
+    // Every acknowledged record must come back exactly once; records that failed may not.
+    const failed = new Set(stats.failedIds.map(String));
+    let missing = 0;
+    let unexpected = 0;
+    seen.forEach((marks, worker) => marks.forEach((mark, counter) => {
+      const isFailed = failed.has(String((BigInt(worker) << 32n) | BigInt(counter)));
+      if (!mark && !isFailed) {
+        missing++;
+      } else if (mark && isFailed) {
+        unexpected++;
+      }
+    }));
+    report.check = {
+      expected: stats.acknowledged,
+      read: read.records,
+      missing,
+      duplicates: read.duplicates,
+      unexpected: unexpected + read.unknown,
+      wrongSize: read.wrongSize,
+    };
+    report.check.ok = missing === 0 && read.duplicates === 0 && report.check.unexpected === 0 && read.wrongSize === 0;
+    log(`read ${read.records} records in ${readSeconds.toFixed(1)} s; check ${report.check.ok ? 'passed' : 'FAILED'}`);
+    process.stdout.write(JSON.stringify(report) + '\n');
+    return report.check.ok ? 0 : 1;
+  } catch (e) {
+    report.error = `${e.name}: ${e.message}`;
+    process.stdout.write(JSON.stringify(report) + '\n');
+    return 2;
+  } finally {
+    if (!o.keep) {
+      await client.send(new sdk.DeleteStreamCommand({ StreamName: o.stream, EnforceConsumerDeletion: true })).catch(() => {});
+    }
+    client.destroy();
+  }
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exitCode = 2;
+});
