@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
+using Platform.Testing;
+
 namespace Platform.Functions.Tests;
 
 /// <summary>

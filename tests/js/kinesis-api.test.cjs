@@ -32,7 +32,7 @@ const iteratorTtlSeconds = process.env.KINESIS_ITERATOR_TTL_SECONDS ? Number(pro
 // Real Kinesis answers a wrong secret (InvalidSignatureException) and an unknown access key
 // (UnrecognizedClientException) with HTTP 400, like every error of its JSON protocol; the Java SDK's
 // messages read "Status Code: 400; Error Code: InvalidSignatureException".
-const AUTH_ERROR_STATUS = 400;
+const AUTH_ERROR_STATUS = 403; // the issue asks for 403 (AWS itself answers these with 400; the SDK maps either by __type)
 const ONE_MIB = 1024 * 1024;
 
 // A hung request fails its test within seconds instead of stalling the suite (node --test has no

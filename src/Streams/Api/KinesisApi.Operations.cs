@@ -400,7 +400,4 @@ public static partial class KinesisApi
 
     private static ShardOut ToShard(ShardEntry s) =>
         new(s.ShardId, s.ParentShardId, s.AdjacentParentShardId, new HashKeyRangeOut(s.StartingHashKey, s.EndingHashKey), new SequenceNumberRangeOut(ShardEntry.StartingSequenceNumber, s.EndingSequenceNumber));
-
-    private static Task SubscribeToShardAsync(HttpContext context, StreamService service, SubscribeToShardRequest request, CancellationToken ct) =>
-        throw new KinesisException(KinesisErrors.UnknownOperation, "SubscribeToShard is not available yet on this endpoint.");
 }

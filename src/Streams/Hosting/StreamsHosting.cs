@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Storage;
+using Platform.Streams.Api;
+using Platform.Streams.Api.Auth;
 using Platform.Streams.Service;
 
 namespace Platform.Streams.Hosting;
@@ -27,6 +29,14 @@ public static class StreamsHosting
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StreamService>>()));
         services.AddHostedService<StreamMaintenanceService>();
+
+        // With access keys configured every request must carry a valid SigV4 signature; without, any is accepted.
+        var keys = configuration.GetSection(StreamsOptions.Section).Get<StreamsOptions>()?.AccessKeys;
+        if (keys is { Count: > 0 })
+        {
+            services.AddSingleton<IKinesisAuthenticator>(sp => new SigV4Authenticator(sp.GetRequiredService<IOptions<StreamsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        }
+
         return services;
     }
 

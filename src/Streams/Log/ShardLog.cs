@@ -190,8 +190,13 @@ public sealed class ShardLog : IDisposable
             catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange)
             {
                 // At the end of this segment. Only a sealed segment is finished; then continue in the next one.
-                var sealedSegment = (await _store.GetPropertiesAsync(SegmentPath(position.Segment), cancellationToken: cancellationToken)).IsSealed;
-                if (!sealedSegment || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
+                var properties = await _store.GetPropertiesAsync(SegmentPath(position.Segment), cancellationToken: cancellationToken);
+                if (properties.IsSealed && properties.Length > position.Offset)
+                {
+                    continue; // records landed between the read and the seal: read them before moving on
+                }
+
+                if (!properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
                 {
                     return new ShardRead(records, position, corrupt, CaughtUp: true);
                 }

@@ -373,6 +373,24 @@ public sealed partial class StreamService
         return new GetRecordsResult(records, next, behind, null);
     }
 
+    /// <summary>
+    /// Waits until this host commits to the shard or <paramref name="atMost"/> passes (records written by other
+    /// hosts are found by the caller's next read, so this is the polling interval for them).
+    /// </summary>
+    public async Task WaitForRecordsAsync(string name, string shardId, TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        var document = await RequireStreamAsync(name, fresh: false, cancellationToken);
+        var handle = await GetShardAsync(document, RequireShard(document, shardId).ShardId, cancellationToken);
+        try
+        {
+            await handle.Writer.WaitForCommitAsync(cancellationToken).WaitAsync(atMost, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing committed here meanwhile; the caller reads again for other hosts' records.
+        }
+    }
+
     private static List<ChildShardInfo> ChildrenOf(StreamDocument document, string shardId) =>
         [.. document.Shards
             .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)

@@ -304,12 +304,12 @@ public sealed class SigV4VerifierTests
 
         message.Content = new ByteArrayContent(Body);
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        SigV4Signer.Sign(message, Body, credentials ?? Credentials, Region, Service, _clock.GetUtcNow());
+        SigV4Signer.Sign(message, Body, credentials ?? Credentials, Region, SigV4SuiteTests.Service, _clock.GetUtcNow());
         return AspNetRequests.From(message, Body);
     }
 
     private string Presign(string url, int expiresSeconds) =>
-        SigV4Signer.Presign(HttpMethod.Get, new Uri(url), Credentials, Region, Service, _clock.GetUtcNow(), TimeSpan.FromSeconds(expiresSeconds)).AbsoluteUri;
+        SigV4Signer.Presign(HttpMethod.Get, new Uri(url), Credentials, Region, SigV4SuiteTests.Service, _clock.GetUtcNow(), TimeSpan.FromSeconds(expiresSeconds)).AbsoluteUri;
 
     private static void AssertFailure(SigV4VerificationResult result, string errorType, string messagePart)
     {

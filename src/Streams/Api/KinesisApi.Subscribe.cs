@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Platform.Streams.Client.EventStream;
+using Platform.Streams.Service;
+
+namespace Platform.Streams.Api;
+
+/// <summary>
+/// SubscribeToShard (enhanced fan-out): a 200 response whose body is an AWS event stream: an
+/// <c>initial-response</c> event at once, then a <c>SubscribeToShardEvent</c> whenever records arrive (and
+/// at least every few seconds while the shard is quiet), until the subscription's five minutes are up or a
+/// closed shard has been read to its end (the last event names the children).
+/// </summary>
+public static partial class KinesisApi
+{
+    /// <summary>How long one subscription lasts (Kinesis: 5 minutes); the client then subscribes again.</summary>
+    public static TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan QuietEventInterval = TimeSpan.FromSeconds(5);
+
+    private static async Task SubscribeToShardAsync(HttpContext context, StreamService service, SubscribeToShardRequest request, CancellationToken ct)
+    {
+        var options = service.Options;
+        var (streamName, consumerName) = StreamNames.ParseConsumerArn(options, request.ConsumerARN ?? throw KinesisErrors.Constraint("consumerARN", "null", "Member must not be null"));
+        var (_, consumer) = await service.DescribeConsumerAsync(streamName, consumerName, ct);
+        if (consumer.Arn != request.ConsumerARN)
+        {
+            throw new KinesisException(KinesisErrors.ResourceNotFound, $"Consumer {request.ConsumerARN} not found.");
+        }
+
+        var position = request.StartingPosition ?? throw KinesisErrors.Constraint("startingPosition", "null", "Member must not be null");
+        var iterator = await service.GetShardIteratorAsync(streamName, request.ShardId, position.Type, position.SequenceNumber, position.Timestamp, ct);
+        var continuation = position.SequenceNumber ?? Control.ShardEntry.StartingSequenceNumber;
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = KinesisEventStream.HttpContentType;
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        KinesisEventStream.WriteInitialResponse(buffer);
+        await FlushEventsAsync(context, buffer, ct);
+
+        var time = TimeProvider.System;
+        var ends = time.GetTimestamp();
+        var lastEvent = time.GetTimestamp();
+        try
+        {
+            while (time.GetElapsedTime(ends) < SubscriptionLifetime)
+            {
+                var result = await service.GetRecordsAsync(iterator, StreamService.MaxGetRecordsLimit, ct);
+                if (result.Records.Count > 0)
+                {
+                    continuation = result.Records[^1].SequenceNumber.ToString();
+                }
+
+                var finished = result.NextShardIterator is null;
+                if (result.Records.Count > 0 || finished || time.GetElapsedTime(lastEvent) >= QuietEventInterval)
+                {
+                    var payload = JsonSerializer.SerializeToUtf8Bytes(new SubscribeToShardEventOut
+                    {
+                        Records = ToRecords(result.Records),
+                        ContinuationSequenceNumber = continuation,
+                        MillisBehindLatest = result.MillisBehindLatest,
+                        ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
+                    }, KinesisJson.Default.SubscribeToShardEventOut);
+                    KinesisEventStream.WriteSubscribeToShardEvent(buffer, payload);
+                    await FlushEventsAsync(context, buffer, ct);
+                    lastEvent = time.GetTimestamp();
+                }
+
+                if (finished)
+                {
+                    return;
+                }
+
+                iterator = result.NextShardIterator!;
+                if (result.Records.Count == 0)
+                {
+                    await service.WaitForRecordsAsync(streamName, request.ShardId!, TimeSpan.FromMilliseconds(250), ct);
+                }
+            }
+        }
+        catch (KinesisException e)
+        {
+            KinesisEventStream.WriteException(buffer, e.ErrorType, e.Message);
+            await FlushEventsAsync(context, buffer, ct);
+        }
+    }
+
+    private static async Task FlushEventsAsync(HttpContext context, ArrayBufferWriter<byte> buffer, CancellationToken ct)
+    {
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
+        await context.Response.Body.FlushAsync(ct);
+        buffer.ResetWrittenCount();
+    }
+}

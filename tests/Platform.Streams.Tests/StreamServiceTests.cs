@@ -1,0 +1,372 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Storage;
+using Platform.Storage.Azure;
+using Platform.Storage.Embedded;
+using Platform.Streams.Control;
+using Platform.Streams.Service;
+using Platform.Testing;
+
+namespace Platform.Streams.Tests;
+
+/// <summary>The stream service on a real store, as two hosts would run it; each backend runs the same tests.</summary>
+public abstract class StreamServiceTests : IAsyncLifetime
+{
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private readonly List<StreamService> _services = [];
+
+    protected abstract IBlobStore Store { get; }
+
+    protected ManualTimeProvider Clock { get; } = new();
+
+    public virtual async Task InitializeAsync() => await StreamService.InitializeAsync(Store, CancellationToken.None);
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+    }
+
+    /// <summary>A stream service as one host runs it; two of them share nothing but the store.</summary>
+    private StreamService Host(StreamsOptions? options = null)
+    {
+        var service = new StreamService(Store, options ?? new StreamsOptions { MetadataCacheMs = 200 }, new ShardIteratorCodec(Key), Clock, NullLogger<StreamService>.Instance);
+        _services.Add(service);
+        return service;
+    }
+
+    private static string NewName() => "s-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static PutRecordInput Record(string key, string data) => new(key, null, Encoding.UTF8.GetBytes(data));
+
+    /// <summary>Reads every shard from TRIM_HORIZON to its end or its current tip, parents before children.</summary>
+    private static async Task<List<(string Shard, string Key, string Data, string Sequence)>> ReadAllAsync(StreamService service, string name)
+    {
+        var document = await service.DescribeAsync(name, CancellationToken.None);
+        var all = new List<(string, string, string, string)>();
+        foreach (var shard in document.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal))
+        {
+            var iterator = await service.GetShardIteratorAsync(name, shard.ShardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
+            while (iterator is not null)
+            {
+                var result = await service.GetRecordsAsync(iterator, 1000, CancellationToken.None);
+                all.AddRange(result.Records.Select(r => (shard.ShardId, r.Record.PartitionKey, Encoding.UTF8.GetString(r.Record.Data.Span), r.SequenceNumber.ToString())));
+                if (result.Records.Count == 0 && result.MillisBehindLatest == 0)
+                {
+                    break;
+                }
+
+                iterator = result.NextShardIterator;
+            }
+        }
+
+        return all;
+    }
+
+    private static async Task WaitActiveAsync(StreamService service, string name)
+    {
+        await service.WhenIdleAsync();
+        var document = await service.DescribeAsync(name, CancellationToken.None);
+        Assert.Equal(StreamStatus.Active, document.Status);
+    }
+
+    [Fact]
+    public async Task PutRecords_KeepRequestOrderPerShard_AndReadBackWithTheirSequenceNumbers()
+    {
+        var host = Host();
+        var name = NewName();
+        await host.CreateStreamAsync(name, 2, null, CancellationToken.None);
+
+        var outcomes = await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 50).Select(i => Record($"k{i % 7}", $"r{i}"))], CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded));
+        var read = await ReadAllAsync(host, name);
+        Assert.Equal(50, read.Count);
+        foreach (var shard in read.GroupBy(r => r.Shard))
+        {
+            var indices = shard.Select(r => int.Parse(r.Data[1..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(indices.Order(), indices);
+        }
+
+        Assert.Equal(outcomes.Select(o => o.SequenceNumber.ToString()).Order(StringComparer.Ordinal), read.Select(r => r.Sequence).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TwoHosts_ProducingAtOnce_EachSeeEveryAcknowledgedRecordOnce()
+    {
+        var (a, b) = (Host(), Host());
+        var name = NewName();
+        await a.CreateStreamAsync(name, 3, null, CancellationToken.None);
+
+        await Task.WhenAll(
+            Task.Run(() => ProduceAsync(a, name, "a", 20)),
+            Task.Run(() => ProduceAsync(b, name, "b", 20)));
+
+        foreach (var reader in new[] { a, b })
+        {
+            var read = await ReadAllAsync(reader, name);
+            Assert.Equal(400, read.Count);
+            Assert.Equal(400, read.Select(r => r.Data).Distinct().Count());
+            AssertOrderPerKey(read);
+        }
+    }
+
+    [Theory]
+    [InlineData("split")]
+    [InlineData("merge")]
+    [InlineData("scale-up")]
+    [InlineData("scale-down")]
+    public async Task Resharding_WhileTwoHostsProduce_LosesAndDuplicatesNothing_AndKeepsOrderPerKey(string change)
+    {
+        var (a, b) = (Host(), Host());
+        var name = NewName();
+        await a.CreateStreamAsync(name, 4, null, CancellationToken.None);
+        var producing = Task.WhenAll(
+            Task.Run(() => ProduceAsync(a, name, "a", 40)),
+            Task.Run(() => ProduceAsync(b, name, "b", 40)));
+        await Task.Delay(50);
+
+        switch (change)
+        {
+            case "split":
+                await b.SplitShardAsync(name, "shardId-000000000001", (UInt128.MaxValue / 8 * 3).ToString(), CancellationToken.None);
+                break;
+            case "merge":
+                await b.MergeShardsAsync(name, "shardId-000000000001", "shardId-000000000002", CancellationToken.None);
+                break;
+            case "scale-up":
+                await b.UpdateShardCountAsync(name, 6, "UNIFORM_SCALING", CancellationToken.None);
+                break;
+            default:
+                await b.UpdateShardCountAsync(name, 2, "UNIFORM_SCALING", CancellationToken.None);
+                break;
+        }
+
+        var acknowledged = await producing;
+        await WaitActiveAsync(b, name);
+
+        var read = await ReadAllAsync(a, name);
+        Assert.Equal(acknowledged.SelectMany(x => x).Order(), read.Select(r => r.Data).Order());
+        AssertOrderPerKey(read);
+        var document = await a.DescribeAsync(name, CancellationToken.None);
+        Assert.All(document.Shards.Where(s => s.ParentShardId is not null), s => Assert.True(document.FindShard(s.ParentShardId!)!.IsClosed));
+        var expectedOpen = change switch { "split" => 5, "merge" => 3, "scale-up" => 6, _ => 2 };
+        Assert.Equal(expectedOpen, document.OpenShards.Count());
+    }
+
+    [Fact]
+    public async Task UniformScaling_EndsWithEvenRanges_AndAtMostTwoParentsPerShard()
+    {
+        var host = Host();
+        var name = NewName();
+        await host.CreateStreamAsync(name, 5, null, CancellationToken.None);
+
+        await host.UpdateShardCountAsync(name, 3, "UNIFORM_SCALING", CancellationToken.None);
+        await WaitActiveAsync(host, name);
+
+        var document = await host.DescribeAsync(name, CancellationToken.None);
+        Assert.Equal(Routing.HashKeyRange.SplitEvenly(3), document.OpenShards.OrderBy(s => s.Range.Start).Select(s => s.Range));
+        Assert.Null(document.ScalingTarget);
+    }
+
+    [Fact]
+    public async Task ReadingAClosedParentToItsEnd_EndsTheIterator_AndNamesItsChildren()
+    {
+        var host = Host();
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        await host.PutRecordsAsync(name, [Record("k", "before")], CancellationToken.None);
+        await host.SplitShardAsync(name, "shardId-000000000000", (UInt128.MaxValue / 2).ToString(), CancellationToken.None);
+        await WaitActiveAsync(host, name);
+
+        var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.TrimHorizon, null, null, CancellationToken.None);
+        GetRecordsResult result;
+        var records = 0;
+        do
+        {
+            result = await host.GetRecordsAsync(iterator, 100, CancellationToken.None);
+            records += result.Records.Count;
+            iterator = result.NextShardIterator!;
+        }
+        while (result.NextShardIterator is not null);
+
+        Assert.Equal(1, records);
+        Assert.Equal(["shardId-000000000001", "shardId-000000000002"], result.ChildShards!.Select(c => c.ShardId));
+        Assert.All(result.ChildShards!, c => Assert.Equal(["shardId-000000000000"], c.ParentShards));
+    }
+
+    [Fact]
+    public async Task Iterators_ExpireAfterTheirLife_AndForgedOnesAreRefused()
+    {
+        var host = Host(new StreamsOptions { IteratorTtlSeconds = 300 });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.Latest, null, null, CancellationToken.None);
+        var next = (await host.GetRecordsAsync(iterator, 10, CancellationToken.None)).NextShardIterator;
+
+        Clock.Advance(TimeSpan.FromSeconds(301));
+
+        var expired = await Assert.ThrowsAsync<KinesisException>(() => host.GetRecordsAsync(next, 10, CancellationToken.None));
+        Assert.Equal(KinesisErrors.ExpiredIterator, expired.ErrorType);
+        var forged = Convert.FromBase64String(iterator);
+        forged[10] ^= 1;
+        var refused = await Assert.ThrowsAsync<KinesisException>(() => host.GetRecordsAsync(Convert.ToBase64String(forged), 10, CancellationToken.None));
+        Assert.Equal(KinesisErrors.InvalidArgumentType, refused.ErrorType);
+    }
+
+    [Fact]
+    public async Task AtTimestamp_StartsAtTheFirstRecordThatArrivedAtOrAfterIt()
+    {
+        var host = Host(new StreamsOptions { SegmentMaxBytes = 4096 });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 40).Select(i => Record("k", $"old-{i}-" + new string('x', 200)))], CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var cut = Clock.GetUtcNow();
+        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 40).Select(i => Record("k", $"new-{i}-" + new string('x', 200)))], CancellationToken.None);
+
+        var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.AtTimestamp, null, cut, CancellationToken.None);
+        var seen = new List<string>();
+        while (seen.Count < 40)
+        {
+            var result = await host.GetRecordsAsync(iterator, 7, CancellationToken.None);
+            seen.AddRange(result.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span).Split('-')[0] + "-" + Encoding.UTF8.GetString(r.Record.Data.Span).Split('-')[1]));
+            iterator = result.NextShardIterator!;
+        }
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"new-{i}"), seen);
+    }
+
+    [Fact]
+    public async Task Retention_DeletesExpiredSegmentsFromStorage_AndReadsStartAtWhatIsLeft()
+    {
+        var host = Host(new StreamsOptions { SegmentMaxBytes = 4096 });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 60).Select(i => Record("k", $"old-{i}-" + new string('x', 300)))], CancellationToken.None);
+        var before = await CountBlobsAsync(name);
+        Assert.True(before > 3, $"expected several segments, found {before}");
+
+        await host.RunMaintenanceAsync(CancellationToken.None);
+        Assert.Equal(before, await CountBlobsAsync(name));
+
+        Clock.Advance(TimeSpan.FromHours(25));
+        await host.RunMaintenanceAsync(CancellationToken.None);
+        await host.PutRecordsAsync(name, [Record("k", "fresh")], CancellationToken.None);
+
+        Assert.Equal(1, await CountBlobsAsync(name));
+        var read = await ReadAllAsync(host, name);
+        Assert.Equal(["fresh"], read.Select(r => r.Data));
+    }
+
+    [Fact]
+    public async Task WriteQuotas_WhenOn_RefuseRecordsOverOneThousandPerSecondPerShard()
+    {
+        var host = Host(new StreamsOptions { EnforceShardWriteLimits = true });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+
+        var outcomes = new List<PutRecordOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            outcomes.AddRange(await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 500).Select(j => Record("k", "x"))], CancellationToken.None));
+        }
+
+        var refused = outcomes.Where(o => !o.Succeeded).ToList();
+        Assert.InRange(refused.Count, 400, 1000);
+        Assert.All(refused, o => Assert.Equal(KinesisErrors.ProvisionedThroughputExceeded, o.ErrorCode));
+        Assert.Equal(outcomes.Count(o => o.Succeeded), (await ReadAllAsync(host, name)).Count);
+    }
+
+    [Fact]
+    public async Task DeletingAStream_RemovesItsData_AndTheNameCanBeUsedAgain()
+    {
+        var host = Host();
+        var name = NewName();
+        await host.CreateStreamAsync(name, 2, null, CancellationToken.None);
+        await host.PutRecordsAsync(name, [Record("k", "gone")], CancellationToken.None);
+
+        await host.DeleteStreamAsync(name, false, CancellationToken.None);
+        await host.WhenIdleAsync();
+
+        Assert.Equal(0, await CountBlobsAsync(name));
+        var missing = await Assert.ThrowsAsync<KinesisException>(() => host.DescribeAsync(name, CancellationToken.None));
+        Assert.Equal(KinesisErrors.ResourceNotFound, missing.ErrorType);
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        Assert.Empty(await ReadAllAsync(host, name));
+    }
+
+    [Fact]
+    public async Task ConcurrentChangesFromTwoHosts_AreAllKept()
+    {
+        var (a, b) = (Host(), Host());
+        var name = NewName();
+        await a.CreateStreamAsync(name, 1, null, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? a : b).AddTagsAsync(name, new Dictionary<string, string> { [$"t{i}"] = $"{i}" }, CancellationToken.None))));
+
+        Assert.Equal(20, (await b.DescribeAsync(name, CancellationToken.None)).Tags.Count);
+    }
+
+    private async Task<int> CountBlobsAsync(string stream)
+    {
+        var page = await Store.ListBlobsAsync(StreamService.Container, $"data/{stream}/");
+        return page.Items.Count;
+    }
+
+    private static async Task<List<string>> ProduceAsync(StreamService host, string name, string producer, int batches)
+    {
+        var acknowledged = new List<string>();
+        for (var batch = 0; batch < batches; batch++)
+        {
+            var records = Enumerable.Range(0, 10).Select(i => Record($"{producer}-key{i}", $"{producer}-{batch:D4}-{i}")).ToList();
+            var outcomes = await host.PutRecordsAsync(name, records, CancellationToken.None);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                Assert.True(outcomes[i].Succeeded, $"{outcomes[i].ErrorCode}: {outcomes[i].ErrorMessage}");
+                acknowledged.Add(Encoding.UTF8.GetString(records[i].Data.Span));
+            }
+        }
+
+        return acknowledged;
+    }
+
+    /// <summary>Within a partition key, records come back in the order they were put (parents read before children).</summary>
+    private static void AssertOrderPerKey(List<(string Shard, string Key, string Data, string Sequence)> read)
+    {
+        foreach (var key in read.GroupBy(r => r.Key))
+        {
+            var batches = key.Select(r => r.Data.Split('-')[1]).ToList();
+            Assert.Equal(batches.Order(StringComparer.Ordinal), batches);
+        }
+    }
+}
+
+public sealed class EmbeddedStreamServiceTests : StreamServiceTests, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-streams-" + Guid.NewGuid().ToString("N"));
+    private readonly EmbeddedBlobStore _store;
+
+    public EmbeddedStreamServiceTests() => _store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = _folder });
+
+    protected override IBlobStore Store => _store;
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+public sealed class AzuriteStreamServiceTests(AzuriteFixture azurite) : StreamServiceTests, IClassFixture<AzuriteFixture>, IDisposable
+{
+    private readonly AzureBlobStore _store = AzureBlobStore.FromConnectionString(azurite.Server!.ConnectionString);
+
+    protected override IBlobStore Store => _store;
+
+    public void Dispose() => _store.Dispose();
+}
