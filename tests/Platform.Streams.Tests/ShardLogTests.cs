@@ -247,6 +247,18 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABatchLargerThanTheSegmentSize_TakesAFreshSegmentOfItsOwn_InsteadOfRollingForever()
+    {
+        using var log = await OpenAsync(SmallSegments);
+        await log.AppendAsync([Record("k", "small")]);
+
+        var numbers = await log.AppendAsync([.. Enumerable.Range(0, 10).Select(i => Record("k", new string('b', 1000) + i))]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(numbers, n => Assert.Equal(1u, n.Segment));
+        Assert.Equal(11, (await ReadAllAsync(log)).Count);
+    }
+
+    [Fact]
     public async Task UnderContinuousLoad_StorageAppendsStayNearOneHundredPerSecond()
     {
         using var log = await OpenAsync();

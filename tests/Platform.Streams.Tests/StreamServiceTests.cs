@@ -223,14 +223,14 @@ public abstract class StreamServiceTests : IAsyncLifetime
         var host = Host(new StreamsOptions { SegmentMaxBytes = 4096 });
         var name = NewName();
         await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
-        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 40).Select(i => Record("k", $"old-{i}-" + new string('x', 200)))], CancellationToken.None);
+        await PutInSmallBatchesAsync(host, name, "old", 40, 200);
         Clock.Advance(TimeSpan.FromMinutes(1));
         var cut = Clock.GetUtcNow();
-        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 40).Select(i => Record("k", $"new-{i}-" + new string('x', 200)))], CancellationToken.None);
+        await PutInSmallBatchesAsync(host, name, "new", 40, 200);
 
         var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.AtTimestamp, null, cut, CancellationToken.None);
         var seen = new List<string>();
-        while (seen.Count < 40)
+        for (var reads = 0; seen.Count < 40 && reads < 100; reads++)
         {
             var result = await host.GetRecordsAsync(iterator, 7, CancellationToken.None);
             seen.AddRange(result.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span).Split('-')[0] + "-" + Encoding.UTF8.GetString(r.Record.Data.Span).Split('-')[1]));
@@ -246,7 +246,7 @@ public abstract class StreamServiceTests : IAsyncLifetime
         var host = Host(new StreamsOptions { SegmentMaxBytes = 4096 });
         var name = NewName();
         await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
-        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 60).Select(i => Record("k", $"old-{i}-" + new string('x', 300)))], CancellationToken.None);
+        await PutInSmallBatchesAsync(host, name, "old", 60, 300);
         var before = await CountBlobsAsync(name);
         Assert.True(before > 3, $"expected several segments, found {before}");
 
@@ -310,6 +310,15 @@ public abstract class StreamServiceTests : IAsyncLifetime
             (i % 2 == 0 ? a : b).AddTagsAsync(name, new Dictionary<string, string> { [$"t{i}"] = $"{i}" }, CancellationToken.None))));
 
         Assert.Equal(20, (await b.DescribeAsync(name, CancellationToken.None)).Tags.Count);
+    }
+
+    /// <summary>Puts records five at a time, so small segments fill and roll.</summary>
+    private static async Task PutInSmallBatchesAsync(StreamService host, string name, string label, int count, int padding)
+    {
+        for (var i = 0; i < count; i += 5)
+        {
+            await host.PutRecordsAsync(name, [.. Enumerable.Range(i, 5).Select(j => Record("k", $"{label}-{j}-" + new string('x', padding)))], CancellationToken.None);
+        }
     }
 
     private async Task<int> CountBlobsAsync(string stream)

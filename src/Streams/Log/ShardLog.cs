@@ -90,7 +90,7 @@ public sealed class ShardLog : IDisposable
                 var segment = CurrentSegment;
                 try
                 {
-                    var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = _options.SegmentMaxBytes }, cancellationToken);
+                    var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = Math.Max(_options.SegmentMaxBytes, total) }, cancellationToken);
                     var sequenceNumbers = new SequenceNumber[batch.Count];
                     for (var i = 0; i < batch.Count; i++)
                     {
