@@ -16,7 +16,7 @@ public static partial class KinesisApi
         {
             case "PutRecords":
             {
-                var request = Parse(body, KinesisJson.Default.PutRecordsRequest);
+                var request = Parse(body, KinesisJson.Wire.PutRecordsRequest);
                 var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
                 var entries = request.Records ?? throw KinesisErrors.Constraint("records", "null", "Member must not be null");
                 var inputs = new PutRecordInput[entries.Count];
@@ -42,13 +42,13 @@ public static partial class KinesisApi
                     }
                 }
 
-                await WriteAsync(context, new PutRecordsResponse(failed, results, "NONE"), KinesisJson.Default.PutRecordsResponse, ct);
+                await WriteAsync(context, new PutRecordsResponse(failed, results, "NONE"), KinesisJson.Wire.PutRecordsResponse, ct);
                 return;
             }
 
             case "PutRecord":
             {
-                var request = Parse(body, KinesisJson.Default.PutRecordRequest);
+                var request = Parse(body, KinesisJson.Wire.PutRecordRequest);
                 var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
                 if (request.SequenceNumberForOrdering is not null && !SequenceNumber.TryParse(request.SequenceNumberForOrdering, out _, out var error))
                 {
@@ -56,13 +56,13 @@ public static partial class KinesisApi
                 }
 
                 var outcome = await service.PutRecordAsync(name, new PutRecordInput(request.PartitionKey, request.ExplicitHashKey, request.Data ?? throw KinesisErrors.Constraint("data", "null", "Member must not be null")), ct);
-                await WriteAsync(context, new PutRecordResponse(outcome.ShardId!, outcome.SequenceNumber.ToString(), "NONE"), KinesisJson.Default.PutRecordResponse, ct);
+                await WriteAsync(context, new PutRecordResponse(outcome.ShardId!, outcome.SequenceNumber.ToString(), "NONE"), KinesisJson.Wire.PutRecordResponse, ct);
                 return;
             }
 
             case "GetRecords":
             {
-                var request = Parse(body, KinesisJson.Default.GetRecordsRequest);
+                var request = Parse(body, KinesisJson.Wire.GetRecordsRequest);
                 var result = await service.GetRecordsAsync(request.ShardIterator, request.Limit, ct);
                 await WriteAsync(context, new GetRecordsResponse
                 {
@@ -70,22 +70,22 @@ public static partial class KinesisApi
                     NextShardIterator = result.NextShardIterator,
                     MillisBehindLatest = result.MillisBehindLatest,
                     ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
-                }, KinesisJson.Default.GetRecordsResponse, ct);
+                }, KinesisJson.Wire.GetRecordsResponse, ct);
                 return;
             }
 
             case "GetShardIterator":
             {
-                var request = Parse(body, KinesisJson.Default.GetShardIteratorRequest);
+                var request = Parse(body, KinesisJson.Wire.GetShardIteratorRequest);
                 var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
                 var iterator = await service.GetShardIteratorAsync(name, request.ShardId, request.ShardIteratorType, request.StartingSequenceNumber, request.Timestamp, ct);
-                await WriteAsync(context, new GetShardIteratorResponse(iterator), KinesisJson.Default.GetShardIteratorResponse, ct);
+                await WriteAsync(context, new GetShardIteratorResponse(iterator), KinesisJson.Wire.GetShardIteratorResponse, ct);
                 return;
             }
 
             case "CreateStream":
             {
-                var request = Parse(body, KinesisJson.Default.CreateStreamRequest);
+                var request = Parse(body, KinesisJson.Wire.CreateStreamRequest);
                 if (request.StreamModeDetails is { StreamMode: not "PROVISIONED" and not "ON_DEMAND" })
                 {
                     throw KinesisErrors.Constraint("streamModeDetails.streamMode", request.StreamModeDetails.StreamMode, "Member must satisfy enum value set: [ON_DEMAND, PROVISIONED]");
@@ -101,7 +101,7 @@ public static partial class KinesisApi
 
             case "DeleteStream":
             {
-                var request = Parse(body, KinesisJson.Default.DeleteStreamRequest);
+                var request = Parse(body, KinesisJson.Wire.DeleteStreamRequest);
                 await service.DeleteStreamAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.EnforceConsumerDeletion ?? false, ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -109,7 +109,7 @@ public static partial class KinesisApi
 
             case "DescribeStream":
             {
-                var request = Parse(body, KinesisJson.Default.DescribeStreamRequest);
+                var request = Parse(body, KinesisJson.Wire.DescribeStreamRequest);
                 var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
                 var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
                 var shards = document.Shards.Where(s => request.ExclusiveStartShardId is null || string.CompareOrdinal(s.ShardId, request.ExclusiveStartShardId) > 0).ToList();
@@ -123,13 +123,13 @@ public static partial class KinesisApi
                     HasMoreShards = shards.Count > limit,
                     RetentionPeriodHours = document.RetentionHours,
                     StreamCreationTimestamp = document.CreatedAt,
-                }), KinesisJson.Default.DescribeStreamResponse, ct);
+                }), KinesisJson.Wire.DescribeStreamResponse, ct);
                 return;
             }
 
             case "DescribeStreamSummary":
             {
-                var request = Parse(body, KinesisJson.Default.StreamRef);
+                var request = Parse(body, KinesisJson.Wire.StreamRef);
                 var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
                 await WriteAsync(context, new DescribeStreamSummaryResponse(new StreamDescriptionSummaryOut
                 {
@@ -141,13 +141,13 @@ public static partial class KinesisApi
                     StreamCreationTimestamp = document.CreatedAt,
                     OpenShardCount = document.OpenShards.Count(),
                     ConsumerCount = document.Consumers.Count,
-                }), KinesisJson.Default.DescribeStreamSummaryResponse, ct);
+                }), KinesisJson.Wire.DescribeStreamSummaryResponse, ct);
                 return;
             }
 
             case "ListStreams":
             {
-                var request = Parse(body, KinesisJson.Default.ListStreamsRequest);
+                var request = Parse(body, KinesisJson.Wire.ListStreamsRequest);
                 var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
                 var after = request.NextToken is not null ? DecodeToken(request.NextToken, "NextToken") : request.ExclusiveStartStreamName;
                 var names = (await service.ListStreamNamesAsync(ct)).Where(n => after is null || string.CompareOrdinal(n, after) > 0).ToList();
@@ -173,20 +173,20 @@ public static partial class KinesisApi
                     HasMoreStreams = more,
                     NextToken = more ? EncodeToken(page[^1]) : null,
                     StreamSummaries = summaries,
-                }, KinesisJson.Default.ListStreamsResponse, ct);
+                }, KinesisJson.Wire.ListStreamsResponse, ct);
                 return;
             }
 
             case "ListShards":
             {
-                var request = Parse(body, KinesisJson.Default.ListShardsRequest);
+                var request = Parse(body, KinesisJson.Wire.ListShardsRequest);
                 await ListShardsAsync(context, service, request, ct);
                 return;
             }
 
             case "SplitShard":
             {
-                var request = Parse(body, KinesisJson.Default.SplitShardRequest);
+                var request = Parse(body, KinesisJson.Wire.SplitShardRequest);
                 await service.SplitShardAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.ShardToSplit, request.NewStartingHashKey, ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -194,7 +194,7 @@ public static partial class KinesisApi
 
             case "MergeShards":
             {
-                var request = Parse(body, KinesisJson.Default.MergeShardsRequest);
+                var request = Parse(body, KinesisJson.Wire.MergeShardsRequest);
                 await service.MergeShardsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.ShardToMerge, request.AdjacentShardToMerge, ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -202,16 +202,16 @@ public static partial class KinesisApi
 
             case "UpdateShardCount":
             {
-                var request = Parse(body, KinesisJson.Default.UpdateShardCountRequest);
+                var request = Parse(body, KinesisJson.Wire.UpdateShardCountRequest);
                 var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
                 var (current, target) = await service.UpdateShardCountAsync(name, request.TargetShardCount ?? throw KinesisErrors.Constraint("targetShardCount", "null", "Member must not be null"), request.ScalingType, ct);
-                await WriteAsync(context, new UpdateShardCountResponse(name, current, target, StreamNames.StreamArn(options, name)), KinesisJson.Default.UpdateShardCountResponse, ct);
+                await WriteAsync(context, new UpdateShardCountResponse(name, current, target, StreamNames.StreamArn(options, name)), KinesisJson.Wire.UpdateShardCountResponse, ct);
                 return;
             }
 
             case "IncreaseStreamRetentionPeriod" or "DecreaseStreamRetentionPeriod":
             {
-                var request = Parse(body, KinesisJson.Default.RetentionRequest);
+                var request = Parse(body, KinesisJson.Wire.RetentionRequest);
                 var hours = request.RetentionPeriodHours ?? throw KinesisErrors.Constraint("retentionPeriodHours", "null", "Member must not be null");
                 await service.SetRetentionAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), hours, operation.StartsWith("Increase", StringComparison.Ordinal), ct);
                 await WriteEmptyAsync(context);
@@ -220,7 +220,7 @@ public static partial class KinesisApi
 
             case "AddTagsToStream":
             {
-                var request = Parse(body, KinesisJson.Default.AddTagsRequest);
+                var request = Parse(body, KinesisJson.Wire.AddTagsRequest);
                 await service.AddTagsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.Tags ?? throw KinesisErrors.Constraint("tags", "null", "Member must not be null"), ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -228,7 +228,7 @@ public static partial class KinesisApi
 
             case "RemoveTagsFromStream":
             {
-                var request = Parse(body, KinesisJson.Default.RemoveTagsRequest);
+                var request = Parse(body, KinesisJson.Wire.RemoveTagsRequest);
                 await service.RemoveTagsAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), request.TagKeys ?? throw KinesisErrors.Constraint("tagKeys", "null", "Member must not be null"), ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -236,36 +236,36 @@ public static partial class KinesisApi
 
             case "ListTagsForStream":
             {
-                var request = Parse(body, KinesisJson.Default.ListTagsRequest);
+                var request = Parse(body, KinesisJson.Wire.ListTagsRequest);
                 var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
                 var limit = CheckRange(request.Limit, 50, 1, 50, "limit");
                 var tags = document.Tags.OrderBy(t => t.Key, StringComparer.Ordinal)
                     .Where(t => request.ExclusiveStartTagKey is null || string.CompareOrdinal(t.Key, request.ExclusiveStartTagKey) > 0).ToList();
-                await WriteAsync(context, new ListTagsResponse([.. tags.Take(limit).Select(t => new TagOut(t.Key, t.Value))], tags.Count > limit), KinesisJson.Default.ListTagsResponse, ct);
+                await WriteAsync(context, new ListTagsResponse([.. tags.Take(limit).Select(t => new TagOut(t.Key, t.Value))], tags.Count > limit), KinesisJson.Wire.ListTagsResponse, ct);
                 return;
             }
 
             case "RegisterStreamConsumer":
             {
-                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var request = Parse(body, KinesisJson.Wire.ConsumerRequest);
                 var stream = StreamNames.ParseStreamArn(options, request.StreamARN ?? throw KinesisErrors.Constraint("streamARN", "null", "Member must not be null"));
                 var consumer = await service.RegisterConsumerAsync(stream, request.ConsumerName!, ct);
-                await WriteAsync(context, new RegisterConsumerResponse(new ConsumerOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt)), KinesisJson.Default.RegisterConsumerResponse, ct);
+                await WriteAsync(context, new RegisterConsumerResponse(new ConsumerOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt)), KinesisJson.Wire.RegisterConsumerResponse, ct);
                 return;
             }
 
             case "DescribeStreamConsumer":
             {
-                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var request = Parse(body, KinesisJson.Wire.ConsumerRequest);
                 var (stream, consumerName) = ResolveConsumer(options, request);
                 var (document, consumer) = await service.DescribeConsumerAsync(stream, consumerName, ct);
-                await WriteAsync(context, new DescribeConsumerResponse(new ConsumerDescriptionOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt, StreamNames.StreamArn(options, document.Name))), KinesisJson.Default.DescribeConsumerResponse, ct);
+                await WriteAsync(context, new DescribeConsumerResponse(new ConsumerDescriptionOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt, StreamNames.StreamArn(options, document.Name))), KinesisJson.Wire.DescribeConsumerResponse, ct);
                 return;
             }
 
             case "DeregisterStreamConsumer":
             {
-                var request = Parse(body, KinesisJson.Default.ConsumerRequest);
+                var request = Parse(body, KinesisJson.Wire.ConsumerRequest);
                 var (stream, consumerName) = ResolveConsumer(options, request);
                 await service.DeregisterConsumerAsync(stream, consumerName, ct);
                 await WriteEmptyAsync(context);
@@ -274,14 +274,14 @@ public static partial class KinesisApi
 
             case "ListStreamConsumers":
             {
-                var request = Parse(body, KinesisJson.Default.ListConsumersRequest);
+                var request = Parse(body, KinesisJson.Wire.ListConsumersRequest);
                 var stream = StreamNames.ParseStreamArn(options, request.StreamARN ?? throw KinesisErrors.Constraint("streamARN", "null", "Member must not be null"));
                 var document = await service.DescribeAsync(stream, ct);
                 var limit = CheckRange(request.MaxResults, 100, 1, 10_000, "maxResults");
                 var after = request.NextToken is null ? null : DecodeToken(request.NextToken, "NextToken");
                 var consumers = document.Consumers.OrderBy(c => c.Name, StringComparer.Ordinal).Where(c => after is null || string.CompareOrdinal(c.Name, after) > 0).ToList();
                 var page = consumers.Take(limit).ToList();
-                await WriteAsync(context, new ListConsumersResponse([.. page.Select(c => new ConsumerOut(c.Name, c.Arn, c.Status, c.CreatedAt))], consumers.Count > limit ? EncodeToken(page[^1].Name) : null), KinesisJson.Default.ListConsumersResponse, ct);
+                await WriteAsync(context, new ListConsumersResponse([.. page.Select(c => new ConsumerOut(c.Name, c.Arn, c.Status, c.CreatedAt))], consumers.Count > limit ? EncodeToken(page[^1].Name) : null), KinesisJson.Wire.ListConsumersResponse, ct);
                 return;
             }
 
@@ -341,7 +341,7 @@ public static partial class KinesisApi
         var list = shards.Where(s => after is null || string.CompareOrdinal(s.ShardId, after) > 0).ToList();
         var page = list.Take(limit).ToList();
         var next = list.Count > limit ? EncodeToken(name + "\n" + page[^1].ShardId) : null;
-        await WriteAsync(context, new ListShardsResponse([.. page.Select(ToShard)], next), KinesisJson.Default.ListShardsResponse, ct);
+        await WriteAsync(context, new ListShardsResponse([.. page.Select(ToShard)], next), KinesisJson.Wire.ListShardsResponse, ct);
     }
 
     private static (string Stream, string Consumer) ResolveConsumer(StreamsOptions options, ConsumerRequest request)

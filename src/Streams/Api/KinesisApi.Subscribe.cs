@@ -61,7 +61,7 @@ public static partial class KinesisApi
                         ContinuationSequenceNumber = continuation,
                         MillisBehindLatest = result.MillisBehindLatest,
                         ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
-                    }, KinesisJson.Default.SubscribeToShardEventOut);
+                    }, KinesisJson.Wire.SubscribeToShardEventOut);
                     KinesisEventStream.WriteSubscribeToShardEvent(buffer, payload);
                     await FlushEventsAsync(context, buffer, ct);
                     lastEvent = time.GetTimestamp();

@@ -66,7 +66,7 @@ public static partial class KinesisApi
 
             if (operation == "SubscribeToShard")
             {
-                await SubscribeToShardAsync(context, service, Parse(body, KinesisJson.Default.SubscribeToShardRequest), cancellationToken);
+                await SubscribeToShardAsync(context, service, Parse(body, KinesisJson.Wire.SubscribeToShardRequest), cancellationToken);
                 return;
             }
 
@@ -183,7 +183,7 @@ public static partial class KinesisApi
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         context.Response.Headers["x-amzn-ErrorType"] = type;
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorOut(type, message), KinesisJson.Default.ErrorOut, CancellationToken.None);
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorOut(type, message), KinesisJson.Wire.ErrorOut, CancellationToken.None);
     }
 
     private sealed class BadRequestBodyException(string message) : Exception(message);

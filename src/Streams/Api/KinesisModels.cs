@@ -449,4 +449,16 @@ public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
 [JsonSerializable(typeof(SubscribeToShardEventOut))]
 [JsonSerializable(typeof(ErrorOut))]
 [JsonSerializable(typeof(EmptyResponse))]
-public sealed partial class KinesisJson : JsonSerializerContext;
+public sealed partial class KinesisJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The wire settings: like <see cref="Default"/>, but without escaping '+' and '/' in base64 data as \u002B,
+    /// which would make GetRecords responses several times larger. The body is JSON for API clients, never HTML.
+    /// </summary>
+    public static KinesisJson Wire { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new EpochSecondsConverter() },
+    });
+}

@@ -76,8 +76,14 @@ public sealed record ShardEntry
 
     public DateTimeOffset? ClosedAt { get; init; }
 
+    // Hash keys never change on a shard, so a copy made with `with` may keep the parsed range.
+    private HashKeyRange? _range;
+
     [JsonIgnore]
-    public HashKeyRange Range => new(UInt128.Parse(StartingHashKey, System.Globalization.CultureInfo.InvariantCulture), UInt128.Parse(EndingHashKey, System.Globalization.CultureInfo.InvariantCulture));
+    public HashKeyRange Range => _range ??= new(UInt128.Parse(StartingHashKey, System.Globalization.CultureInfo.InvariantCulture), UInt128.Parse(EndingHashKey, System.Globalization.CultureInfo.InvariantCulture));
+
+    [JsonIgnore]
+    public int Index => Routing.ShardId.Parse(ShardId).Index;
 
     [JsonIgnore]
     public bool IsClosed => EndingSequenceNumber is not null;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 
 namespace Platform.Streams.Log;
 
@@ -17,9 +16,6 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
     public const int Digits = 56;
     public const long MaxOffset = (1L << 40) - 1;
     private const int Version = 1;
-    private static readonly BigInteger Base = BigInteger.Pow(10, Digits - 1);
-    private static readonly BigInteger VersionBase = Base + ((BigInteger)Version << 72);
-    private static readonly BigInteger VersionEnd = Base + ((BigInteger)(Version + 1) << 72);
 
     public int CompareTo(SequenceNumber other) => (Segment, Offset).CompareTo((other.Segment, other.Offset));
 
@@ -38,7 +34,14 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
             throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
         }
 
-        return (VersionBase + ((BigInteger)Segment << 40) + Offset).ToString(CultureInfo.InvariantCulture);
+        // 10^55 + x with x < 2^73 < 10^23: a "1" and then x in 55 zero-padded digits. UInt128 formatting, no BigInteger.
+        var x = ((UInt128)Version << 72) + ((UInt128)Segment << 40) + (UInt128)Offset;
+        return string.Create(Digits, x, static (span, value) =>
+        {
+            span[0] = '1';
+            span[1..].Fill('0');
+            value.TryFormat(span[(Digits - 23)..], out _, "D23", CultureInfo.InvariantCulture);
+        });
     }
 
     /// <summary>
@@ -54,14 +57,15 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
             return false;
         }
 
-        if (text.Length != Digits || !BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < VersionBase || number >= VersionEnd)
+        if (text.Length != Digits || text[0] != '1' || text.AsSpan(1, Digits - 24).ContainsAnyExcept('0')
+            || !UInt128.TryParse(text.AsSpan(Digits - 23), NumberStyles.None, CultureInfo.InvariantCulture, out var x)
+            || (x >> 72) != Version)
         {
             error = $"Sequence number {text} was not issued by this stream.";
             return false;
         }
 
-        var position = number - VersionBase;
-        value = new SequenceNumber((uint)(position >> 40), (long)(position & MaxOffset));
+        value = new SequenceNumber((uint)((x >> 40) & uint.MaxValue), (long)(x & MaxOffset));
         error = null;
         return true;
     }

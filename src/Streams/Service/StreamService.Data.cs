@@ -72,7 +72,7 @@ public sealed partial class StreamService
     private async Task<PutRecordOutcome[]> PutAsync(string name, IReadOnlyList<PutRecordInput> records, string memberPrefix, CancellationToken cancellationToken)
     {
         var arrival = _time.GetUtcNow();
-        var prepared = new (StreamRecordData Data, UInt128 HashKey, int Bytes)[records.Count];
+        var prepared = new (StreamRecordData Data, UInt128 HashKey, int Bytes, int Frame)[records.Count];
         long total = 0;
         for (var i = 0; i < records.Count; i++)
         {
@@ -97,7 +97,8 @@ public sealed partial class StreamService
 
             var retry = new List<int>();
             var puts = new List<(Task<IReadOnlyList<SequenceNumber>> Task, List<int> Indices, string ShardId)>();
-            foreach (var group in pending.GroupBy(i => Route(document, prepared[i].HashKey)))
+            var writable = WritableShards(document);
+            foreach (var group in pending.GroupBy(i => Route(document, writable, prepared[i].HashKey)))
             {
                 var shard = group.Key;
                 var handle = await GetShardAsync(document, shard.ShardId, cancellationToken);
@@ -111,7 +112,7 @@ public sealed partial class StreamService
                         continue;
                     }
 
-                    var frame = RecordFrame.Measure(prepared[index].Data);
+                    var frame = prepared[index].Frame;
                     if (chunk.Count > 0 && chunkBytes + frame > Storage.BlobLimits.MaxAppendBlockBytes)
                     {
                         puts.Add((handle.Writer.PutAsync([.. chunk.Select(c => prepared[c].Data)], cancellationToken), chunk, shard.ShardId));
@@ -165,7 +166,7 @@ public sealed partial class StreamService
         return outcomes;
     }
 
-    private static (StreamRecordData Data, UInt128 HashKey, int Bytes) Prepare(PutRecordInput input, DateTimeOffset arrival, string member)
+    private static (StreamRecordData Data, UInt128 HashKey, int Bytes, int Frame) Prepare(PutRecordInput input, DateTimeOffset arrival, string member)
     {
         var keyError = PartitionKeys.Validate(input.PartitionKey);
         if (keyError is not null)
@@ -200,7 +201,8 @@ public sealed partial class StreamService
             hashKey = HashKey.FromPartitionKey(input.PartitionKey!);
         }
 
-        return (new StreamRecordData(input.PartitionKey!, explicitKey, arrival, input.Data), hashKey, input.Data.Length + keyBytes);
+        var data = new StreamRecordData(input.PartitionKey!, explicitKey, arrival, input.Data);
+        return (data, hashKey, input.Data.Length + keyBytes, RecordFrame.Measure(data));
     }
 
     /// <summary>
@@ -208,19 +210,20 @@ public sealed partial class StreamService
     /// seen closed. During a reshard the parent keeps taking records until it is sealed, so a partition key's
     /// records never land in a child before its parent's last one.
     /// </summary>
-    private ShardEntry Route(StreamDocument document, UInt128 hashKey)
+    private List<ShardEntry> WritableShards(StreamDocument document) =>
+        [.. document.Shards.Where(s => !s.IsClosed && !_knownClosed.ContainsKey((document.Incarnation, s.Index))).OrderBy(s => s.Index)];
+
+    private static ShardEntry Route(StreamDocument document, List<ShardEntry> writable, UInt128 hashKey)
     {
-        ShardEntry? best = null;
-        foreach (var shard in document.Shards)
+        foreach (var shard in writable)
         {
-            if (!shard.IsClosed && shard.Range.Contains(hashKey) && !_knownClosed.ContainsKey((document.Incarnation, ShardId.Parse(shard.ShardId).Index))
-                && (best is null || string.CompareOrdinal(shard.ShardId, best.ShardId) < 0))
+            if (shard.Range.Contains(hashKey))
             {
-                best = shard;
+                return shard;
             }
         }
 
-        return best ?? throw new KinesisException(KinesisErrors.InternalFailure, $"No open shard of stream {document.Name} holds hash key {hashKey}; try again.", 500);
+        throw new KinesisException(KinesisErrors.InternalFailure, $"No open shard of stream {document.Name} holds hash key {hashKey}; try again.", 500);
     }
 
     public async Task<string> GetShardIteratorAsync(string name, string? shardId, string? type, string? sequenceNumber, DateTimeOffset? timestamp, CancellationToken cancellationToken)
