@@ -48,6 +48,7 @@ internal static class KinesisLoadRun
                     "--seconds", Number(options.Seconds), "--warmup-seconds", Number(options.WarmupSeconds),
                     "--record-size", Number(options.RecordSize), "--batch", Number(options.Batch),
                     "--concurrency", Number(options.Concurrency), "--shards", Number(options.Shards),
+                    .. (target.OpenStore is null ? Array.Empty<string>() : ["--keep"]),
                 ],
                 noEnvironment,
                 TimeSpan.FromSeconds(phaseSeconds + 600),
@@ -67,6 +68,11 @@ internal static class KinesisLoadRun
                 return row;
             }
 
+            if (target.OpenStore is not null)
+            {
+                row = row with { StorageWritesPerShardPerSecond = await CountStorageWritesAsync(target.OpenStore, stream, phaseSeconds, cancellationToken) };
+            }
+
             var idle = await NodeScript.RunAsync(
                 [Script("kinesis-visibility.cjs"), "--endpoint", target.Endpoint, "--http", options.HttpVersion, "--produce-rate", "100", "--seconds", "5", "--record-size", Number(options.RecordSize)],
                 noEnvironment,
@@ -78,6 +84,37 @@ internal static class KinesisLoadRun
         finally
         {
             Directory.Delete(sync, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Storage appends per second of the busiest shard during the put phase: every append is one committed
+    /// block of a segment blob, and nothing else appends to the stream, so blocks over time is the rate.
+    /// </summary>
+    private static async Task<double> CountStorageWritesAsync(Func<Platform.Storage.IBlobStore> open, string stream, double seconds, CancellationToken cancellationToken)
+    {
+        var store = open();
+        try
+        {
+            var blocks = new Dictionary<string, long>(StringComparer.Ordinal);
+            string? token = null;
+            do
+            {
+                var page = await store.ListBlobsAsync(Platform.Streams.Service.StreamService.Container, $"data/{stream}/", token, cancellationToken: cancellationToken);
+                foreach (var blob in page.Items)
+                {
+                    var shard = blob.Name.Split('/')[3];
+                    blocks[shard] = blocks.GetValueOrDefault(shard) + (blob.CommittedBlockCount ?? 0);
+                }
+
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
+            return blocks.Count == 0 ? 0 : blocks.Values.Max() / seconds;
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
         }
     }
 

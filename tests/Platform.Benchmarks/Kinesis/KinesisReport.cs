@@ -16,12 +16,13 @@ internal static class KinesisReport
             .AppendLine("Read = the whole stream read back from TRIM_HORIZON on all shards at once (GetRecords Limit 10000), after the put phase.")
             .AppendLine("Put→visible = a separate poller process on the same stream, LATEST on every shard, GetRecords in a tight loop during the load: its receive time minus the send time carried in each record (so it includes the PutRecords round trip). Under saturating load this shows how far a consumer falls behind, not only the server's commit delay.")
             .AppendLine("Idle put→visible = the same poller alone with its own light producer (100 single-record PutRecord calls a second for 5 s, 1 shard).")
+            .AppendLine("Storage writes/s per shard = committed append blocks of the busiest shard's segment blobs divided by the put phase (warm-up included); kinesalite keeps data in memory.")
             .AppendLine("× kinesalite = this target's throughput divided by kinesalite's in the same run.")
             .AppendLine()
             .AppendLine("Seen = the share of the records put (after warm-up) that the poller received at all; a poller that follows NextShardIterator should see every one.")
             .AppendLine()
-            .AppendLine("| target | put rec/s | read rec/s | PutRecords p50 / p99 ms | put→visible p50 / p99 ms (seen) | idle put→visible p50 / p99 ms (seen) | put × kinesalite | read × kinesalite | read-back check |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+            .AppendLine("| target | put rec/s | read rec/s | PutRecords p50 / p99 ms | put→visible p50 / p99 ms (seen) | idle put→visible p50 / p99 ms (seen) | put × kinesalite | read × kinesalite | storage writes/s per shard | read-back check |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {
             var check = r.CountCheckPassed switch
@@ -31,7 +32,7 @@ internal static class KinesisReport
                 null => "—",
             };
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Target} | {F(r.PutRecordsPerSecond, "0")} | {F(r.ReadRecordsPerSecond, "0")} | {F(r.PutP50Ms, "0.0")} / {F(r.PutP99Ms, "0.0")} | {F(r.VisibleP50Ms, "0.0")} / {F(r.VisibleP99Ms, "0.0")} ({F(r.VisibleSeen * 100, "0")}%) | {F(r.IdleVisibleP50Ms, "0.0")} / {F(r.IdleVisibleP99Ms, "0.0")} ({F(r.IdleVisibleSeen * 100, "0")}%) | {Ratio(r.PutRecordsPerSecond, peer?.PutRecordsPerSecond)} | {Ratio(r.ReadRecordsPerSecond, peer?.ReadRecordsPerSecond)} | {check} |");
+                $"| {r.Target} | {F(r.PutRecordsPerSecond, "0")} | {F(r.ReadRecordsPerSecond, "0")} | {F(r.PutP50Ms, "0.0")} / {F(r.PutP99Ms, "0.0")} | {F(r.VisibleP50Ms, "0.0")} / {F(r.VisibleP99Ms, "0.0")} ({F(r.VisibleSeen * 100, "0")}%) | {F(r.IdleVisibleP50Ms, "0.0")} / {F(r.IdleVisibleP99Ms, "0.0")} ({F(r.IdleVisibleSeen * 100, "0")}%) | {Ratio(r.PutRecordsPerSecond, peer?.PutRecordsPerSecond)} | {Ratio(r.ReadRecordsPerSecond, peer?.ReadRecordsPerSecond)} | {F(r.StorageWritesPerShardPerSecond, "0")} | {check} |");
         }
 
         var failures = rows.Where(r => r.Error is not null).ToList();

@@ -22,7 +22,8 @@ internal sealed record KinesisResultRow(
     double? IdleVisibleSeen = null,
     long? ReadBackRecords = null,
     bool? CountCheckPassed = null,
-    string? Error = null)
+    string? Error = null,
+    double? StorageWritesPerShardPerSecond = null)
 {
     public static KinesisResultRow Skipped(string target, string httpVersion, string reason) =>
         new(target, httpVersion, Error: reason);

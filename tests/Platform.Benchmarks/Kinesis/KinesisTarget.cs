@@ -23,6 +23,9 @@ internal sealed class KinesisTarget : IAsyncDisposable
     /// <summary>The Kinesis endpoint, without a trailing slash.</summary>
     public string Endpoint { get; private set; } = string.Empty;
 
+    /// <summary>Opens the target's blob storage (our hosts only), to count storage writes after a run.</summary>
+    public Func<Platform.Storage.IBlobStore>? OpenStore { get; private set; }
+
     /// <summary>Whether the endpoint accepts HTTP/2 with prior knowledge (kinesalite does not).</summary>
     public bool ServesHttp2 => Name != Kinesalite;
 
@@ -45,6 +48,7 @@ internal sealed class KinesisTarget : IAsyncDisposable
                         ["Platform__Storage__Backend"] = "Embedded",
                         ["Platform__Storage__DataPath"] = Path.Combine(workingDirectory, "data"),
                     });
+                    target.OpenStore = () => Platform.Storage.Embedded.EmbeddedBlobStore.Open(new Platform.Storage.Embedded.EmbeddedBlobStoreOptions { DataPath = Path.Combine(workingDirectory, "data") });
                     break;
                 case Azurite:
                     var azurite = await AzuriteServer.StartAsync(cancellationToken);
@@ -54,6 +58,7 @@ internal sealed class KinesisTarget : IAsyncDisposable
                         ["Platform__Storage__Backend"] = "AzureBlob",
                         ["Platform__Storage__ConnectionString"] = azurite.ConnectionString,
                     });
+                    target.OpenStore = () => Platform.Storage.Azure.AzureBlobStore.FromConnectionString(azurite.ConnectionString);
                     break;
                 default:
                     throw new ArgumentException($"unknown target '{name}'; use {Kinesalite}, {Embedded} or {Azurite}", nameof(name));
