@@ -10,6 +10,9 @@ namespace Platform.Streams.Client.Protocol;
 /// </summary>
 public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
 {
+    private const decimal MinSeconds = -62_135_596_800m;
+    private const decimal MaxSeconds = 253_402_300_799m;
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.String)
@@ -17,7 +20,12 @@ public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
             return reader.GetDateTimeOffset();
         }
 
-        var seconds = reader.GetDecimal();
+        // The server reads this from the network too: out-of-range values are a JSON error, not a crash.
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var seconds) || seconds < MinSeconds || seconds > MaxSeconds)
+        {
+            throw new JsonException($"A timestamp is a number of seconds since 1970-01-01T00:00:00Z between {MinSeconds} and {MaxSeconds}.");
+        }
+
         return DateTimeOffset.FromUnixTimeMilliseconds((long)decimal.Round(seconds * 1000m, MidpointRounding.AwayFromZero));
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Platform.Streams.Client.Protocol;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -383,34 +383,6 @@ public sealed record ErrorOut([property: JsonPropertyName("__type")] string Type
 public sealed record EmptyResponse;
 
 #pragma warning restore CA1819
-
-/// <summary>AWS JSON 1.1 timestamps: seconds since the Unix epoch as a number (fractions allowed); ISO 8601 strings are read too.</summary>
-public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
-{
-    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            var seconds = reader.GetDouble();
-            if (double.IsNaN(seconds) || seconds < -62135596800 || seconds > 253402300799)
-            {
-                throw new JsonException($"Timestamp {seconds} is out of range.");
-            }
-
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
-        }
-
-        if (reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            return parsed;
-        }
-
-        throw new JsonException("A timestamp is a number of seconds since 1970-01-01T00:00:00Z.");
-    }
-
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteNumberValue(value.ToUnixTimeMilliseconds() / 1000m);
-}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
 [JsonSerializable(typeof(StreamRef))]
