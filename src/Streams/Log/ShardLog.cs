@@ -207,7 +207,7 @@ public sealed class ShardLog : IDisposable
 
             var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
             var scan = FrameScanner.Scan(chunk.Content, position.Offset, isEndOfData: reachedEnd);
-            corrupt.AddRange(scan.Corrupt);
+            corrupt.AddRange(scan.Corrupt.Select(c => c with { Segment = position.Segment }));
             foreach (var found in scan.Records)
             {
                 if (records.Count == maxRecords || (records.Count > 0 && bytes + found.Record.Data.Length > maxBytes))

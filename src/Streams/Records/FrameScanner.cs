@@ -6,7 +6,11 @@ namespace Platform.Streams.Records;
 public sealed record ScannedRecord(long Offset, int FrameLength, StreamRecordData Record);
 
 /// <summary>A span of a segment that holds no valid frame; it is reported and skipped, never returned as data.</summary>
-public readonly record struct CorruptRegion(long Offset, long Length);
+public readonly record struct CorruptRegion(long Offset, long Length)
+{
+    /// <summary>The segment the region is in, when a shard log read reports it.</summary>
+    public uint Segment { get; init; }
+}
 
 /// <summary>The outcome of scanning a buffer of frames.</summary>
 /// <param name="Records">The intact records, in segment order.</param>

@@ -351,7 +351,7 @@ public sealed partial class StreamService
         var read = await handle.Log.ReadAsync(state.Position, max, MaxGetRecordsBytes, cancellationToken);
         if (read.Corrupt.Count > 0)
         {
-            StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, state.Position.Segment, read.Corrupt[0].Offset);
+            StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
         }
 
         IReadOnlyList<ShardRecord> records = read.Records;
