@@ -94,7 +94,7 @@ public static partial class KinesisApi
                 // ON_DEMAND streams start with 4 shards, as Kinesis does.
                 var shards = request.ShardCount ?? (request.StreamModeDetails?.StreamMode == "ON_DEMAND" ? 4 : 1);
                 StreamNames.Validate(request.StreamName, "streamName");
-                await service.CreateStreamAsync(request.StreamName!, shards, request.Tags, ct);
+                await service.CreateStreamAsync(request.StreamName!, shards, request.Tags, ct, request.StreamModeDetails?.StreamMode ?? "PROVISIONED");
                 await WriteEmptyAsync(context);
                 return;
             }

@@ -12,7 +12,7 @@ public sealed partial class StreamService
     public const int MaxConsumersPerStream = 20;
 
     /// <summary>Creates a stream of evenly split shards: CREATING while its shards' logs are made, then ACTIVE.</summary>
-    public async Task<StreamDocument> CreateStreamAsync(string name, int shardCount, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
+    public async Task<StreamDocument> CreateStreamAsync(string name, int shardCount, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken, string streamMode = "PROVISIONED")
     {
         StreamNames.Validate(name, "streamName");
         if (shardCount < 1)
@@ -37,6 +37,7 @@ public sealed partial class StreamService
             Name = name,
             Incarnation = now.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
             Status = StreamStatus.Creating,
+            StreamMode = streamMode,
             CreatedAt = now,
             StatusSince = now,
             Shards = [.. ranges.Select((range, i) => ShardEntry.Create(i, range, now))],
