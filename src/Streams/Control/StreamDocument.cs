@@ -76,11 +76,13 @@ public sealed record ShardEntry
 
     public DateTimeOffset? ClosedAt { get; init; }
 
-    // Hash keys never change on a shard, so a copy made with `with` may keep the parsed range.
-    private HashKeyRange? _range;
+    // Hash keys never change on a shard, so a copy made with `with` may keep the parsed range. The range is
+    // published as one reference: threads routing puts share this entry, and a 33-byte struct field could be
+    // read half-written.
+    private RangeHolder? _range;
 
     [JsonIgnore]
-    public HashKeyRange Range => _range ??= new(UInt128.Parse(StartingHashKey, System.Globalization.CultureInfo.InvariantCulture), UInt128.Parse(EndingHashKey, System.Globalization.CultureInfo.InvariantCulture));
+    public HashKeyRange Range => (_range ??= new RangeHolder(new(UInt128.Parse(StartingHashKey, System.Globalization.CultureInfo.InvariantCulture), UInt128.Parse(EndingHashKey, System.Globalization.CultureInfo.InvariantCulture)))).Value;
 
     [JsonIgnore]
     public int Index => Routing.ShardId.Parse(ShardId).Index;
@@ -102,6 +104,8 @@ public sealed record ShardEntry
         CreatedAt = now,
     };
 }
+
+internal sealed record RangeHolder(HashKeyRange Value);
 
 /// <summary>An enhanced fan-out consumer registered on a stream.</summary>
 public sealed record ConsumerEntry
