@@ -103,8 +103,12 @@ internal static class KinesisLoadRun
                 var page = await store.ListBlobsAsync(Platform.Streams.Service.StreamService.Container, $"data/{stream}/", token, cancellationToken: cancellationToken);
                 foreach (var blob in page.Items)
                 {
+                    // Azure's listing leaves the committed block count out; the blob's properties carry it.
+                    var count = blob.CommittedBlockCount
+                        ?? (await store.GetPropertiesAsync(new Platform.Storage.BlobPath(Platform.Streams.Service.StreamService.Container, blob.Name), cancellationToken: cancellationToken)).CommittedBlockCount
+                        ?? 0;
                     var shard = blob.Name.Split('/')[3];
-                    blocks[shard] = blocks.GetValueOrDefault(shard) + (blob.CommittedBlockCount ?? 0);
+                    blocks[shard] = blocks.GetValueOrDefault(shard) + count;
                 }
 
                 token = page.ContinuationToken;
