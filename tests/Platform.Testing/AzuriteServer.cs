@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Platform.Testing;
 
@@ -33,7 +31,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         Directory.CreateDirectory(server._location);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            server.Port = FreePort();
+            server.Port = LoopbackPort.Free();
             var psi = new ProcessStartInfo(Path.Combine(RepoPaths.Infra, "node_modules", ".bin", "azurite-blob"))
             {
                 WorkingDirectory = RepoPaths.Infra,
@@ -50,7 +48,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             server._process.ErrorDataReceived += static (_, _) => { };
             server._process.BeginOutputReadLine();
             server._process.BeginErrorReadLine();
-            if (await WaitForPortAsync(server.Port, server._process, TimeSpan.FromSeconds(30), cancellationToken))
+            if (await LoopbackPort.WaitUntilListeningAsync(server.Port, server._process, TimeSpan.FromSeconds(30), cancellationToken))
             {
                 return server;
             }
@@ -76,42 +74,5 @@ public sealed class AzuriteServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> WaitForPortAsync(int port, Process process, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-
-        return false;
-    }
+    private void Stop() => LoopbackPort.Stop(ref _process);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Platform.Testing;
@@ -44,7 +43,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -161,12 +160,6 @@ public sealed class HostProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build functions/ first.", dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>How a <see cref="HostProcess"/> is told its loopback port.</summary>

@@ -67,15 +67,5 @@ public sealed class KinesaliteServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
+    private void Stop() => LoopbackPort.Stop(ref _process);
 }

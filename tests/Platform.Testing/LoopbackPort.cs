@@ -35,4 +35,17 @@ public static class LoopbackPort
 
         return false;
     }
+
+    /// <summary>Stops a server process this code started (by its id, with its children) and forgets it.</summary>
+    public static void Stop(ref Process? process)
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+
+        process?.Dispose();
+        process = null;
+    }
 }

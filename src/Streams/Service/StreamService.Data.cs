@@ -304,10 +304,6 @@ public sealed partial class StreamService
                 found = middle;
                 low = middle + 1;
             }
-            else if (first is null)
-            {
-                high = middle - 1;
-            }
             else
             {
                 high = middle - 1;
@@ -358,7 +354,13 @@ public sealed partial class StreamService
         var notBefore = state.NotBefore;
         if (notBefore is not null)
         {
-            var firstMatch = read.Records.ToList().FindIndex(r => r.Record.ArrivalTime >= notBefore.Value);
+            var firstMatch = 0;
+            while (firstMatch < read.Records.Count && read.Records[firstMatch].Record.ArrivalTime < notBefore.Value)
+            {
+                firstMatch++;
+            }
+
+            firstMatch = firstMatch == read.Records.Count ? -1 : firstMatch;
             records = firstMatch < 0 ? [] : read.Records.Skip(firstMatch).ToList();
             if (firstMatch >= 0)
             {
