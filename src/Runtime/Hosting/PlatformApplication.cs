@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Runtime.Health;
+using Platform.Runtime.Modules;
 using Platform.Runtime.Storage;
 using Platform.Storage;
 using Platform.Streams.Api;
@@ -73,6 +74,11 @@ public static class PlatformApplication
     {
         app.MapPlatformHealth();
         app.MapKinesisApi();
+        foreach (var module in app.Services.GetServices<IPlatformModule>())
+        {
+            module.MapEndpoints(app);
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Host");
@@ -95,6 +101,10 @@ public static class PlatformApplication
         var store = app.Services.GetRequiredService<IBlobStore>();
         await store.CreateContainerIfNotExistsAsync(HealthEndpoint.SystemContainer, cancellationToken);
         await app.Services.InitializeStreamsAsync(cancellationToken);
+        foreach (var module in app.Services.GetServices<IPlatformModule>())
+        {
+            await module.InitializeAsync(cancellationToken);
+        }
     }
 
     /// <summary>Where host.json was read from, for the start-up report.</summary>
