@@ -1,8 +1,25 @@
+using Platform.Functions.Clickstream;
+using Platform.Functions.Commands;
 using Platform.Runtime.Hosting;
+using Platform.Triggers.Hosting;
 
-// The platform in one process: the README's run command starts this.
-var builder = PlatformApplication.CreateBuilder(args);
+// The platform in one process: the README's run command starts this. `produce` and `redrive` are tools for the samples.
+if (args is ["produce", .. var produceArgs])
+{
+    return await ProduceCommand.RunAsync(produceArgs);
+}
+
+var builder = PlatformApplication.CreateBuilder(args is ["redrive", ..] ? [] : args);
+builder.AddStreamTriggers();
+builder.Services.AddSingleton<PageViewCounter>();
 var app = builder.Build();
 app.MapPlatform();
+app.MapGet("/samples/clickstream", (PageViewCounter counter) => counter.Snapshot());
 await app.InitializeStorageAsync();
+if (args is ["redrive", .. var redriveArgs])
+{
+    return await RedriveCommand.RunAsync(app.Services, redriveArgs);
+}
+
 await app.RunAsync();
+return 0;

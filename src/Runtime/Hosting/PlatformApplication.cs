@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Runtime.Health;
+using Platform.Runtime.Metrics;
 using Platform.Runtime.Modules;
 using Platform.Runtime.Storage;
 using Platform.Storage;
@@ -36,6 +38,7 @@ public static class PlatformApplication
 
         builder.Services.AddSingleton(new HostJsonLocation(hostJson));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.AddPlatformStorage(builder.Configuration);
         builder.Services.AddPlatformStreams(builder.Configuration);
 
@@ -73,6 +76,8 @@ public static class PlatformApplication
     public static WebApplication MapPlatform(this WebApplication app)
     {
         app.MapPlatformHealth();
+        var metrics = app.Services.GetRequiredService<PrometheusExporter>();
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapKinesisApi();
         foreach (var module in app.Services.GetServices<IPlatformModule>())
         {

@@ -1,0 +1,84 @@
+using Platform.Triggers.Leases;
+
+namespace Platform.Triggers.Engine;
+
+/// <summary>
+/// Finds the position a shard may be checkpointed at when its records are processed in several lanes at once
+/// (ParallelizationFactor): every record before it has been delivered or given up on. Free of I/O; thread-safe.
+/// </summary>
+public sealed class CheckpointTracker
+{
+    private readonly Queue<string>[] _pending;
+    private readonly Lock _gate = new();
+    private string? _lastDispatched;
+
+    public CheckpointTracker(int lanes, ShardPosition? start)
+    {
+        _pending = [.. Enumerable.Range(0, lanes).Select(_ => new Queue<string>())];
+        Start = start;
+    }
+
+    /// <summary>The position processing started from; returned until anything is dispatched.</summary>
+    public ShardPosition? Start { get; }
+
+    /// <summary>Records handed to a lane, in shard order.</summary>
+    public void Dispatched(int lane, string sequenceNumber)
+    {
+        lock (_gate)
+        {
+            _pending[lane].Enqueue(sequenceNumber);
+            _lastDispatched = sequenceNumber;
+        }
+    }
+
+    /// <summary>A lane finished its oldest <paramref name="count"/> records.</summary>
+    public void Completed(int lane, int count)
+    {
+        lock (_gate)
+        {
+            var queue = _pending[lane];
+            for (var i = 0; i < count && queue.Count > 0; i++)
+            {
+                queue.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>Where to resume so nothing unfinished is skipped: at the oldest unfinished record, else after the last one read.</summary>
+    public ShardPosition? SafePosition
+    {
+        get
+        {
+            lock (_gate)
+            {
+                string? oldest = null;
+                foreach (var queue in _pending)
+                {
+                    if (queue.TryPeek(out var head) && (oldest is null || Compare(head, oldest) < 0))
+                    {
+                        oldest = head;
+                    }
+                }
+
+                return oldest is not null ? ShardPosition.At(oldest)
+                    : _lastDispatched is not null ? ShardPosition.After(_lastDispatched)
+                    : Start;
+            }
+        }
+    }
+
+    /// <summary>True when every dispatched record is finished.</summary>
+    public bool Idle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.All(q => q.Count == 0);
+            }
+        }
+    }
+
+    /// <summary>Sequence numbers are decimal strings of equal length within a shard; longer means later.</summary>
+    internal static int Compare(string a, string b) => a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+}

@@ -1,0 +1,478 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Runtime.Functions;
+using Platform.Streams.Service;
+using Platform.Triggers.Leases;
+using Platform.Triggers.Metrics;
+using Platform.Triggers.Settings;
+
+namespace Platform.Triggers.Engine;
+
+/// <summary>
+/// Runs one function over one shard this host holds the lease of: reads from the checkpoint (or the starting
+/// position), forms batches (size, 6 MB, batching window), runs them through <see cref="BatchExecutor"/> in one lane
+/// or, with a parallelization factor, in several lanes split by partition key (order kept per key), and checkpoints
+/// the position before which everything is done. Stops when asked (draining in-flight batches), when the lease is
+/// lost (at once) or when a closed shard is fully processed (then marks the lease finished).
+/// </summary>
+public sealed partial class ShardProcessor : IDisposable
+{
+    private const int ReadLimit = 10_000;
+    private readonly TriggeredFunction _function;
+    private readonly StreamService _streams;
+    private readonly LeaseHandle _lease;
+    private readonly IServiceProvider _services;
+    private readonly FunctionMetrics _metrics;
+    private readonly StreamsExtensionOptions _host;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _streamArn;
+    private readonly Func<bool> _leaseValid;
+    private readonly CancellationTokenSource _readStop = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly BatchExecutor _executor;
+    private readonly CheckpointTracker _tracker;
+    private readonly Channel<StreamRecord[]>[] _lanes;
+    private long _lastCheckpointTicks;
+    private Task? _run;
+
+    public ShardProcessor(TriggeredFunction function, StreamService streams, LeaseHandle lease, IServiceProvider services, FunctionMetrics metrics,
+        StreamsExtensionOptions host, string streamArn, Func<bool> leaseValid, TimeProvider time, ILogger logger)
+    {
+        _function = function;
+        _streams = streams;
+        _lease = lease;
+        _services = services;
+        _metrics = metrics;
+        _host = host;
+        _streamArn = streamArn;
+        _leaseValid = leaseValid;
+        _time = time;
+        _logger = logger;
+        _executor = new BatchExecutor(function.Settings, time);
+        var lanes = function.Settings.ParallelizationFactor;
+        _tracker = new CheckpointTracker(lanes, lease.Current.State.Checkpoint);
+        _lanes = [.. Enumerable.Range(0, lanes).Select(_ => Channel.CreateBounded<StreamRecord[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true }))];
+    }
+
+    public string ShardId => _lease.ShardId;
+
+    /// <summary>Completes when the processor has stopped for any reason.</summary>
+    public Task Completion => _run ?? Task.CompletedTask;
+
+    /// <summary>True once the shard is closed and every record is processed.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>True when a checkpoint write found another owner.</summary>
+    public bool LeaseLost { get; private set; }
+
+    public void Start() => _run = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Stops reading, lets in-flight batches finish for up to <paramref name="drain"/> (then cancels them), checkpoints
+    /// and, when <paramref name="release"/>, gives the lease up for another host.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drain, bool release)
+    {
+        _releaseOnStop = release;
+        await _readStop.CancelAsync();
+        _hardStop.CancelAfter(drain);
+        await Completion;
+    }
+
+    /// <summary>Stops at once without writing anything: the lease belongs to another host now.</summary>
+    public async Task AbandonAsync()
+    {
+        _abandoned = true;
+        await _readStop.CancelAsync();
+        await _hardStop.CancelAsync();
+        await Completion;
+    }
+
+    private bool _releaseOnStop;
+    private bool _abandoned;
+
+    private async Task RunAsync()
+    {
+        var lanes = new Task[_lanes.Length];
+        for (var i = 0; i < lanes.Length; i++)
+        {
+            var lane = i;
+            lanes[i] = Task.Run(() => RunLaneAsync(lane));
+        }
+
+        var ended = false;
+        try
+        {
+            ended = await ReadAsync(_readStop.Token);
+        }
+        catch (OperationCanceledException) when (_readStop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.ReadFailed(_logger, _function.Name, ShardId, e);
+        }
+        finally
+        {
+            foreach (var channel in _lanes)
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(lanes);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (_abandoned)
+        {
+            return;
+        }
+
+        Finished = ended && _tracker.Idle && !_hardStop.IsCancellationRequested;
+        try
+        {
+            LeaseLost = !await _lease.SaveAsync(_tracker.SafePosition, Finished, release: _releaseOnStop || Finished, CancellationToken.None);
+            if (Finished)
+            {
+                Log.ShardFinished(_logger, _function.Name, ShardId);
+            }
+        }
+        catch (Exception e)
+        {
+            Log.CheckpointFailed(_logger, _function.Name, ShardId, e);
+        }
+    }
+
+    /// <summary>Reads the shard into the lanes; true when a closed shard was read to its end.</summary>
+    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        var settings = _function.Settings;
+        var iterator = await NewIteratorAsync(_tracker.SafePosition, cancellationToken);
+        var idle = TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            GetRecordsResult result;
+            try
+            {
+                result = await _streams.GetRecordsAsync(iterator, ReadLimit, cancellationToken);
+            }
+            catch (KinesisException e) when (e.ErrorType == KinesisErrors.ExpiredIterator)
+            {
+                iterator = await NewIteratorAsync(_tracker.SafePosition, cancellationToken);
+                continue;
+            }
+
+            if (result.Records.Count > 0)
+            {
+                await DispatchAsync(result.Records, cancellationToken);
+            }
+
+            if (result.NextShardIterator is null)
+            {
+                return true;
+            }
+
+            iterator = result.NextShardIterator;
+            if (result.Records.Count == 0)
+            {
+                await _streams.WaitForRecordsAsync(settings.Stream, ShardId, idle, cancellationToken);
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<string> NewIteratorAsync(ShardPosition? position, CancellationToken cancellationToken)
+    {
+        var settings = _function.Settings;
+        if (position is { } at)
+        {
+            return await _streams.GetShardIteratorAsync(settings.Stream, ShardId, at.Inclusive ? IteratorType.AtSequenceNumber : IteratorType.AfterSequenceNumber, at.SequenceNumber, null, cancellationToken);
+        }
+
+        return settings.StartingPosition switch
+        {
+            StartingPosition.Latest => await _streams.GetShardIteratorAsync(settings.Stream, ShardId, IteratorType.Latest, null, null, cancellationToken),
+            StartingPosition.AtTimestamp => await _streams.GetShardIteratorAsync(settings.Stream, ShardId, IteratorType.AtTimestamp, null, settings.StartingPositionTimestamp, cancellationToken),
+            _ => await _streams.GetShardIteratorAsync(settings.Stream, ShardId, IteratorType.TrimHorizon, null, null, cancellationToken),
+        };
+    }
+
+    private async Task DispatchAsync(IReadOnlyList<Platform.Streams.Log.ShardRecord> records, CancellationToken cancellationToken)
+    {
+        var converted = new StreamRecord[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            converted[i] = new StreamRecord
+            {
+                Data = record.Record.Data,
+                PartitionKey = record.Record.PartitionKey,
+                SequenceNumber = record.SequenceNumber.ToString(),
+                ApproximateArrivalTimestamp = record.Record.ArrivalTime,
+                ShardId = ShardId,
+                StreamName = _function.Settings.Stream,
+                EventSourceArn = _streamArn,
+            };
+        }
+
+        if (_lanes.Length == 1)
+        {
+            foreach (var record in converted)
+            {
+                _tracker.Dispatched(0, record.SequenceNumber);
+            }
+
+            await _lanes[0].Writer.WriteAsync(converted, cancellationToken);
+            return;
+        }
+
+        var perLane = new List<StreamRecord>?[_lanes.Length];
+        foreach (var record in converted)
+        {
+            var lane = LaneOf(record.PartitionKey, _lanes.Length);
+            (perLane[lane] ??= []).Add(record);
+            _tracker.Dispatched(lane, record.SequenceNumber);
+        }
+
+        for (var lane = 0; lane < perLane.Length; lane++)
+        {
+            if (perLane[lane] is { } list)
+            {
+                await _lanes[lane].Writer.WriteAsync([.. list], cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A stable lane per partition key (FNV-1a), so one key's records stay in order.</summary>
+    internal static int LaneOf(string partitionKey, int lanes)
+    {
+        var hash = 2166136261u;
+        foreach (var c in partitionKey)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)lanes);
+    }
+
+    public void Dispose()
+    {
+        _readStop.Dispose();
+        _hardStop.Dispose();
+        _lease.Dispose();
+    }
+
+    private async Task RunLaneAsync(int lane)
+    {
+        var reader = _lanes[lane].Reader;
+        var settings = _function.Settings;
+        var carry = new Queue<StreamRecord>();
+        var hard = _hardStop.Token;
+        while (true)
+        {
+            // Gather one batch: as soon as records exist (window 0), or until full, 6 MB, or the window ends.
+            if (carry.Count == 0)
+            {
+                if (!await reader.WaitToReadAsync(CancellationToken.None) || _readStop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            var deadline = _time.GetUtcNow() + settings.MaximumBatchingWindow;
+            var batch = new List<StreamRecord>(Math.Min(settings.BatchSize, 1024));
+            long bytes = 0;
+            while (true)
+            {
+                while (carry.Count == 0 && reader.TryRead(out var chunk))
+                {
+                    foreach (var record in chunk)
+                    {
+                        carry.Enqueue(record);
+                    }
+                }
+
+                while (carry.Count > 0 && batch.Count < settings.BatchSize)
+                {
+                    var next = carry.Peek();
+                    if (batch.Count > 0 && bytes + next.Data.Length > settings.MaxBatchBytes)
+                    {
+                        break;
+                    }
+
+                    batch.Add(carry.Dequeue());
+                    bytes += next.Data.Length;
+                }
+
+                var full = batch.Count >= settings.BatchSize || (carry.Count > 0 && batch.Count > 0);
+                var remaining = deadline - _time.GetUtcNow();
+                if (full || remaining <= TimeSpan.Zero || _readStop.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(_readStop.Token);
+                wait.CancelAfter(remaining);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(wait.Token))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            if (!_leaseValid())
+            {
+                // This host could not renew its heartbeat in time: others may own the shard now. Invoke nothing more.
+                Log.LeaseExpired(_logger, _function.Name, ShardId);
+                await _hardStop.CancelAsync();
+                return;
+            }
+
+            await _executor.RunAsync(batch, InvokeAsync, SendToFailureDestinationAsync, hard);
+            _tracker.Completed(lane, batch.Count);
+            var last = batch[^1];
+            _metrics.IteratorAge(_function.Name, (_time.GetUtcNow() - last.ApproximateArrivalTimestamp).TotalMilliseconds);
+            await MaybeCheckpointAsync(hard);
+            if (_readStop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task MaybeCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastCheckpointTicks);
+        if (_time.GetElapsedTime(last, now).TotalMilliseconds < _host.CheckpointIntervalMilliseconds || Interlocked.CompareExchange(ref _lastCheckpointTicks, now, last) != last)
+        {
+            return;
+        }
+
+        if (!await _lease.SaveAsync(_tracker.SafePosition, finished: false, release: false, cancellationToken))
+        {
+            LeaseLost = true;
+            Log.LeaseLostOnCheckpoint(_logger, _function.Name, ShardId);
+            _abandoned = true;
+            await _readStop.CancelAsync();
+            await _hardStop.CancelAsync();
+        }
+    }
+
+    private async ValueTask<Binding.InvocationResult> InvokeAsync(IReadOnlyList<StreamRecord> batch, int attempt, CancellationToken cancellationToken)
+    {
+        var settings = _function.Settings;
+        var invocationId = Guid.NewGuid().ToString();
+        var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["StreamName"] = settings.Stream,
+            ["StreamArn"] = _streamArn,
+            ["ShardId"] = ShardId,
+            ["FirstSequenceNumber"] = batch[0].SequenceNumber,
+            ["LastSequenceNumber"] = batch[^1].SequenceNumber,
+            ["BatchSize"] = batch.Count,
+        };
+        await using var scope = _services.CreateAsyncScope();
+        var context = new FunctionContext(settings.FunctionName, invocationId, attempt, scope.ServiceProvider, metadata, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        Binding.InvocationResult result;
+        using (_logger.BeginScope(new InvocationScope(settings.FunctionName, invocationId, ShardId, attempt)))
+        {
+            result = await _function.Invoker.InvokeAsync(batch, context, settings.FunctionTimeout, settings.ReportBatchItemFailures);
+            if (result.Kind != Binding.InvocationResultKind.Success)
+            {
+                Log.InvocationFailed(_logger, settings.FunctionName, ShardId, attempt, batch.Count, result.FunctionError, result.Message);
+            }
+        }
+
+        var processed = result.Kind switch
+        {
+            Binding.InvocationResultKind.Success => batch.Count,
+            Binding.InvocationResultKind.PartialFailure => Math.Max(0, result.FailedIndex),
+            _ => 0,
+        };
+        _metrics.Invoked(settings.FunctionName, batch.Count, processed, result.Kind != Binding.InvocationResultKind.Success, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return result;
+    }
+
+    private async Task SendToFailureDestinationAsync(FailedBatch failed, CancellationToken cancellationToken)
+    {
+        _metrics.SentToFailureDestination(_function.Name, failed.Records.Count);
+        if (_function.OnFailure is null)
+        {
+            Log.DiscardedWithoutDestination(_logger, _function.Name, ShardId, failed.Records.Count, failed.Condition.ToString(), failed.Records[0].SequenceNumber);
+            return;
+        }
+
+        // Acknowledged means durable: the shard does not move past these records until the destination has them.
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await _function.OnFailure.SendAsync(failed, new Destinations.FailureSource(_function.Name, _streamArn, ShardId, _function.Settings.Stream), cancellationToken);
+                Log.SentToDestination(_logger, _function.Name, ShardId, failed.Records.Count, failed.Condition.ToString(), _function.Settings.OnFailure);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.DestinationFailed(_logger, _function.Name, ShardId, e);
+                await Task.Delay(delay, _time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The logging scope of one invocation.</summary>
+    private sealed record InvocationScope(string FunctionName, string InvocationId, string ShardId, int Attempt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Function {Function} failed on shard {Shard} (attempt {Attempt}, {Count} records): {Error} {Detail}")]
+        public static partial void InvocationFailed(ILogger logger, string function, string shard, int attempt, int count, string? error, string? detail);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Function {Function} could not read shard {Shard}; another attempt follows")]
+        public static partial void ReadFailed(ILogger logger, string function, string shard, Exception exception);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Function {Function} finished closed shard {Shard}")]
+        public static partial void ShardFinished(ILogger logger, string function, string shard);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Function {Function} could not checkpoint shard {Shard}")]
+        public static partial void CheckpointFailed(ILogger logger, string function, string shard, Exception exception);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Function {Function} lost shard {Shard} to another host while checkpointing; stopping")]
+        public static partial void LeaseLostOnCheckpoint(ILogger logger, string function, string shard);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Function {Function} stops shard {Shard}: this host's heartbeat is too old to be sure it still owns it")]
+        public static partial void LeaseExpired(ILogger logger, string function, string shard);
+
+        [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Function {Function} shard {Shard}: {Count} records discarded ({Condition}) from {First}; no OnFailure destination is set")]
+        public static partial void DiscardedWithoutDestination(ILogger logger, string function, string shard, int count, string condition, string first);
+
+        [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Function {Function} shard {Shard}: {Count} records sent to {Destination} ({Condition})")]
+        public static partial void SentToDestination(ILogger logger, string function, string shard, int count, string condition, string? destination);
+
+        [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Function {Function} shard {Shard}: the on-failure destination failed; retrying (the shard waits)")]
+        public static partial void DestinationFailed(ILogger logger, string function, string shard, Exception exception);
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Streams.Service;
+using Platform.Triggers.Engine;
+using Platform.Triggers.Leases;
+using Platform.Triggers.Metrics;
+using Platform.Triggers.Settings;
+
+namespace Platform.Triggers.Hosting;
+
+/// <summary>
+/// Runs every stream-triggered function of the app: a heartbeat proving this host alive, and per function a
+/// coordinator round every third of the failover time. On shutdown it drains in-flight batches (up to the drain
+/// timeout), checkpoints, releases its shards and removes its heartbeat so other hosts take over at once.
+/// </summary>
+public sealed partial class StreamTriggerHost : BackgroundService
+{
+    private readonly TriggeredFunctionCatalog _catalog;
+    private readonly ILeaseStore _leases;
+    private readonly HostIdentity _identity;
+    private readonly StreamsExtensionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StreamTriggerHost> _logger;
+    private readonly List<FunctionCoordinator> _coordinators;
+
+    public StreamTriggerHost(TriggeredFunctionCatalog catalog, ILeaseStore leases, HostIdentity identity, StreamService streams, IServiceProvider services,
+        FunctionMetrics metrics, IOptions<StreamsExtensionOptions> options, TimeProvider time, ILogger<StreamTriggerHost> logger)
+    {
+        _catalog = catalog;
+        _leases = leases;
+        _identity = identity;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _coordinators = [.. catalog.Functions.Select(f => new FunctionCoordinator(f, streams, leases, services, metrics, _options, identity, time, logger))];
+    }
+
+    /// <summary>The coordinators, one per function (for tests and diagnostics).</summary>
+    public IReadOnlyList<FunctionCoordinator> Coordinators => _coordinators;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_coordinators.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var function in _catalog.Functions)
+        {
+            var s = function.Settings;
+            Log.FunctionStarted(_logger, s.FunctionName, s.Stream, s.BatchSize, s.MaximumBatchingWindow.TotalSeconds, s.BisectBatchOnFunctionError, s.MaximumRetryAttempts,
+                s.MaximumRecordAge?.TotalSeconds ?? -1, s.ParallelizationFactor, s.ReportBatchItemFailures, s.OnFailure ?? "(none)", _identity.Id);
+        }
+
+        var round = TimeSpan.FromSeconds(_options.LeaseFailoverSeconds / 3);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _leases.HeartbeatAsync(_identity.Id, stoppingToken);
+                _identity.HeartbeatSucceeded();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.HeartbeatFailed(_logger, e);
+            }
+
+            foreach (var coordinator in _coordinators)
+            {
+                try
+                {
+                    await coordinator.RunRoundAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.RoundFailed(_logger, e);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(round, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAll(_coordinators.Select(c => c.StopAllAsync(release: true)));
+        try
+        {
+            await _leases.RemoveHostAsync(_identity.Id, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            Log.HeartbeatFailed(_logger, e);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Function {Function} on stream {Stream}: BatchSize {BatchSize}, window {Window}s, bisect {Bisect}, retries {Retries}, max record age {Age}s, parallelization {Parallelization}, ReportBatchItemFailures {Partial}, OnFailure {OnFailure}; host {Host}")]
+        public static partial void FunctionStarted(ILogger logger, string function, string stream, int batchSize, double window, bool bisect, int retries, double age, int parallelization, bool partial, string onFailure, string host);
+
+        [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Heartbeat write failed; shards stop taking new batches if it stays failing")]
+        public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "A lease round failed; the next round retries")]
+        public static partial void RoundFailed(ILogger logger, Exception exception);
+    }
+}
