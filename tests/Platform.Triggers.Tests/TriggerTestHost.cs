@@ -145,10 +145,14 @@ public sealed class TriggerTestHost : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until true or the timeout passes (then fails with <paramref name="what"/>).</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        EventuallyAsync(() => Task.FromResult(condition()), what, timeout);
+
+    /// <summary>Polls <paramref name="condition"/> until true or the timeout passes (then fails with <paramref name="what"/>).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
