@@ -101,7 +101,6 @@ public sealed partial class Fragmenter
             producerTime ?? _sessionStart + (mediaStart - (_mediaOrigin ?? mediaStart)),
             _discontinuity));
         _discontinuity = false;
-        _fragmentsInInit++;
     }
 
     private void ClearBuffers(List<AccessUnit>?[] carried)

@@ -21,7 +21,6 @@ public sealed partial class Fragmenter
     private int _initId = -1;
     private bool _initPending = true;
     private bool _discontinuity;
-    private int _fragmentsInInit;
     private uint _sequenceNumber;
     private bool _waitingForKeyframe = true;
     private long _bufferedBytes;
@@ -64,7 +63,6 @@ public sealed partial class Fragmenter
         Cut(output, next: null, splitAt: null);
         _initPending = true;
         _discontinuity = _initId >= 0;
-        _fragmentsInInit = 0;
         if (existing is null)
         {
             _tracks[(int)config.Kind] = new TrackBuffer(config, defaultDuration);
@@ -76,11 +74,9 @@ public sealed partial class Fragmenter
             existing.LastDuration = null;
         }
 
-        if (config.Kind == TrackKind.Video)
-        {
-            // Frames after a new SPS/PPS are only decodable from the next IDR.
-            _waitingForKeyframe = true;
-        }
+        // The new init segment resets the player's decoders, so video resumes only at an IDR (for an audio change
+        // too: the first fragment of an init must not start mid-GOP).
+        _waitingForKeyframe = true;
     }
 
     /// <summary>
@@ -234,10 +230,10 @@ public sealed partial class Fragmenter
             return;
         }
 
-        // Audio that arrived while video waited for its first keyframe: at the start of a configuration a short
-        // stretch is dropped so the first fragment starts at the keyframe with both tracks; a long stretch (or any
-        // after a mid-stream cut) is kept as an audio-only fragment rather than lost.
-        if (_fragmentsInInit == 0 && BufferedDuration(keyframeTime) < _options.TargetDuration)
+        // Audio that arrived while video waited for a keyframe: at the start of the session a short stretch is dropped
+        // so the first fragment starts at the keyframe with both tracks; a long stretch, or any later on (codec
+        // change, hard cap), is kept as an audio-only fragment rather than lost.
+        if (_sequenceNumber == 0 && BufferedDuration(keyframeTime) < _options.TargetDuration)
         {
             var keep = audio.Pending.FindIndex(u => audio.TimeOf(u.Dts) >= keyframeTime);
             var drop = keep < 0 ? audio.Pending.Count : keep;

@@ -99,6 +99,24 @@ public sealed class FragmenterTests
     }
 
     [Fact]
+    public void SetTrack_WithANewAudioConfiguration_RestartsVideoAtTheNextKeyframe()
+    {
+        var fragmenter = VideoOnly();
+        fragmenter.SetTrack(MediaSamples.Aac(), _output);
+        AddVideo(fragmenter, frames: 30, gop: 60);
+
+        fragmenter.SetTrack(MediaSamples.Aac() with { CodecPrivate = new byte[] { 0x12, 0x10 }, SampleRate = 44_100 }, _output);
+        AddVideo(fragmenter, frames: 61, gop: 60, firstFrame: 30, firstKeyframe: 0);
+        fragmenter.Flush(_output);
+
+        Assert.Equal(30, fragmenter.DroppedVideoFrames);
+        var fragments = _output.OfType<MediaFragment>().ToList();
+        Assert.Equal(TimeSpan.FromSeconds(2), fragments[1].MediaStart);
+        Assert.True(fragments[1].Discontinuity);
+        Assert.True(FirstVideoSampleIsSync(fragments[1]));
+    }
+
+    [Fact]
     public void SetTrack_WithTheSameConfiguration_ChangesNothing()
     {
         var fragmenter = VideoOnly();
