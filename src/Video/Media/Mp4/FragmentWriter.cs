@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Platform.Video.Media.Mp4;
 
 /// <summary>
@@ -42,7 +44,9 @@ public static class FragmentWriter
             throw new InvalidOperationException($"A fragment of {dataBytes} bytes is too large to write.");
         }
 
-        using var writer = new BoxWriter((int)dataBytes + 64 + (tracks.Count * 128) + (sampleCount * 16));
+        // The moof is small and built in a pooled buffer; the result is allocated once at its exact size so sample
+        // data is copied only once.
+        using var writer = new BoxWriter(64 + (tracks.Count * 128) + (sampleCount * 16));
         var moof = writer.StartBox("moof");
         var mfhd = writer.StartFullBox("mfhd", 0, 0);
         writer.WriteUInt32(sequenceNumber);
@@ -99,10 +103,7 @@ public static class FragmentWriter
         }
 
         writer.EndBox(moof);
-        var moofSize = writer.Position - moof;
-
-        writer.WriteUInt32((uint)(8 + dataBytes));
-        writer.WriteFourCc("mdat");
+        var moofSize = writer.Position;
         var offset = moofSize + 8;
         for (var t = 0; t < tracks.Count; t++)
         {
@@ -114,11 +115,24 @@ public static class FragmentWriter
             writer.PatchUInt32(dataOffsetPositions[t], (uint)offset);
             foreach (var sample in tracks[t].Samples)
             {
-                writer.WriteBytes(sample.Data.Span);
                 offset += sample.Data.Length;
             }
         }
 
-        return writer.ToArray();
+        var output = new byte[offset];
+        writer.WrittenSpan.CopyTo(output);
+        BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(moofSize), (uint)(8 + dataBytes));
+        "mdat"u8.CopyTo(output.AsSpan(moofSize + 4));
+        var position = moofSize + 8;
+        foreach (var track in tracks)
+        {
+            foreach (var sample in track.Samples)
+            {
+                sample.Data.Span.CopyTo(output.AsSpan(position));
+                position += sample.Data.Length;
+            }
+        }
+
+        return output;
     }
 }

@@ -97,4 +97,23 @@ public sealed class AudioSpecificConfigTests
         Assert.False(AdtsHeader.TryParse([0xFF, 0x00, 0x50, 0x80, 0x2E, 0x7F, 0xFC], out _));
         Assert.False(AdtsHeader.TryParse([0xFF, 0xF1], out _));
     }
+
+    [Fact]
+    public void Parse_OnRandomBytes_ThrowsOnlyInvalidDataException()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[random.Next(0, 8)];
+            random.NextBytes(bytes);
+            try
+            {
+                var config = AudioSpecificConfig.Parse(bytes);
+                Assert.True(config.SamplingFrequency > 0);
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+    }
 }
