@@ -151,13 +151,13 @@ public sealed class FunctionInvoker
             }
             catch (RecordDeserializationException e)
             {
-                return i == 0 ? InvocationResult.Error("DeserializationError", e.Message) : InvocationResult.Partial(i, "DeserializationError", e.Message);
+                return InvocationResult.RecordFailed(i, "DeserializationError", e.Message);
             }
 
             var result = await CallAsync(argument, context, timeout);
             if (result.Error is { } error)
             {
-                return i == 0 ? error : InvocationResult.Partial(i, error.FunctionError, error.Message);
+                return InvocationResult.RecordFailed(i, error.FunctionError, error.Message);
             }
         }
 

@@ -5,7 +5,9 @@ namespace Platform.Triggers.Binding;
 /// <param name="FailedIndex">For <see cref="InvocationResultKind.PartialFailure"/>: the index in the batch of the lowest failed record.</param>
 /// <param name="FunctionError">Lambda's <c>functionError</c>: the error's type ("Unhandled", "TimeoutError", "InvalidResponse", "DeserializationError").</param>
 /// <param name="Message">What went wrong, for logs and the on-failure record.</param>
-public readonly record struct InvocationResult(InvocationResultKind Kind, int FailedIndex = -1, string? FunctionError = null, string? Message = null)
+/// <param name="NotAttemptedAfter">True when the records after <paramref name="FailedIndex"/> were not given to the function at all
+/// (a one-record-per-invocation function stops at the record that failed): only that record is retried; the rest start fresh.</param>
+public readonly record struct InvocationResult(InvocationResultKind Kind, int FailedIndex = -1, string? FunctionError = null, string? Message = null, bool NotAttemptedAfter = false)
 {
     public static InvocationResult Success => new(InvocationResultKind.Success);
 
@@ -13,6 +15,10 @@ public readonly record struct InvocationResult(InvocationResultKind Kind, int Fa
 
     public static InvocationResult Partial(int failedIndex, string? functionError = null, string? message = null) =>
         new(InvocationResultKind.PartialFailure, failedIndex, functionError, message);
+
+    /// <summary>The record at <paramref name="failedIndex"/> failed on its own; those after it were not attempted.</summary>
+    public static InvocationResult RecordFailed(int failedIndex, string? functionError, string? message) =>
+        new(InvocationResultKind.PartialFailure, failedIndex, functionError, message, NotAttemptedAfter: true);
 }
 
 /// <summary>The outcome classes of an invocation.</summary>

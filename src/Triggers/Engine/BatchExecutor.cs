@@ -56,7 +56,24 @@ public sealed class BatchExecutor(StreamTriggerSettings settings, TimeProvider t
             cancellationToken.ThrowIfCancellationRequested();
             var failing = records;
             var progressed = false;
-            if (result.Kind == InvocationResultKind.PartialFailure && result.FailedIndex > 0)
+            var retriesUsed = segment.Retries;
+            if (result.Kind == InvocationResultKind.PartialFailure && result.NotAttemptedAfter)
+            {
+                // One record per invocation: only the failed record is retried; the ones after it were never tried.
+                succeeded += result.FailedIndex;
+                var rest = result.FailedIndex + 1;
+                if (rest < records.Count)
+                {
+                    pending.Push(new Segment(Slice(records, rest, records.Count - rest), 0, 0));
+                }
+
+                failing = Slice(records, result.FailedIndex, 1);
+                if (result.FailedIndex > 0)
+                {
+                    (attempt, retriesUsed) = (1, 0);
+                }
+            }
+            else if (result.Kind == InvocationResultKind.PartialFailure && result.FailedIndex > 0)
             {
                 succeeded += result.FailedIndex;
                 failing = Slice(records, result.FailedIndex, records.Count - result.FailedIndex);
@@ -76,10 +93,10 @@ public sealed class BatchExecutor(StreamTriggerSettings settings, TimeProvider t
                 pending.Push(next with { Records = Slice(failing, half, failing.Count - half) });
                 pending.Push(next with { Records = Slice(failing, 0, half) });
             }
-            else if (settings.MaximumRetryAttempts == -1 || segment.Retries < settings.MaximumRetryAttempts)
+            else if (settings.MaximumRetryAttempts == -1 || retriesUsed < settings.MaximumRetryAttempts)
             {
-                await DelayAsync(segment.Retries, cancellationToken);
-                pending.Push(next with { Retries = segment.Retries + 1 });
+                await DelayAsync(retriesUsed, cancellationToken);
+                pending.Push(next with { Retries = retriesUsed + 1 });
             }
             else
             {
