@@ -1,5 +1,6 @@
 using Platform.Video.Ingest.Rtmp;
 using Platform.Video.Media;
+using Platform.Video.Media.H264;
 
 namespace Platform.Video.Tests.Rtmp;
 
@@ -20,7 +21,9 @@ public sealed class FlvMediaMapperTests
     [Fact]
     public void SpsFrameCropping_GivesTheDisplayedSize()
     {
-        Assert.Equal((1920, 1080), AvcConfig.ParseSpsSize(TestMedia.Sps1920x1080));
+        var config = new FlvMediaMapper().MapVideo(0, TestMedia.AvcSequenceHeader(TestMedia.AvcC(TestMedia.Sps1920x1080))).Config!;
+
+        Assert.Equal((1920, 1080), (config.Width, config.Height));
     }
 
     [Fact]
@@ -55,7 +58,7 @@ public sealed class FlvMediaMapperTests
 
         var unit = mapper.MapVideo(0, frame).Unit!;
 
-        Assert.Equal(0xFF, config.CodecPrivate.Span[4]);
+        Assert.Equal(4, AvcDecoderConfiguration.Parse(config.CodecPrivate.Span).NalLengthSize);
         Assert.Equal([0, 0, 0, 5, .. TestMedia.IdrSlice, 0, 0, 0, 4, .. TestMedia.NonIdrSlice], unit.Data.ToArray());
     }
 
@@ -106,6 +109,14 @@ public sealed class FlvMediaMapperTests
         Assert.Equal(320, config.Width);
         Assert.Equal((40L * 90, (40L + 33) * 90, true), (coded.Dts, coded.Pts, coded.IsKeyframe));
         Assert.Equal((80L * 90, 80L * 90, false), (codedX.Dts, codedX.Pts, codedX.IsKeyframe));
+    }
+
+    [Fact]
+    public void AMalformedAvcSequenceHeader_IsRefusedWithAProtocolError()
+    {
+        var e = Assert.Throws<RtmpProtocolException>(() => new FlvMediaMapper().MapVideo(0, TestMedia.AvcSequenceHeader([1, 0x64, 0, 0x0D, 0xFF, 0xE1, 0, 40, 0x67])));
+
+        Assert.StartsWith("AVC sequence header", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

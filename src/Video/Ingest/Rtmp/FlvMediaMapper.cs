@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using Platform.Video.Media;
+using Platform.Video.Media.Aac;
+using Platform.Video.Media.H264;
 
 namespace Platform.Video.Ingest.Rtmp;
 
@@ -148,8 +150,20 @@ internal sealed class FlvMediaMapper
         {
             case 0:
             {
-                var config = AacConfig.Parse(body[2..], (body[0] & 1) + 1);
-                var track = new TrackConfig(TrackKind.Audio, MediaCodec.Aac, config.SampleRate, body[2..].ToArray(), SampleRate: config.SampleRate, Channels: config.Channels);
+                AudioSpecificConfig config;
+                try
+                {
+                    config = AudioSpecificConfig.Parse(body[2..]);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new RtmpProtocolException($"AAC sequence header: {e.Message}");
+                }
+
+                // Channel configuration 0 defers to a program config element; the FLV header's mono/stereo bit stands in.
+                var channels = config.ChannelCount > 0 ? config.ChannelCount : (body[0] & 1) + 1;
+                var rate = config.SamplingFrequency;
+                var track = new TrackConfig(TrackKind.Audio, MediaCodec.Aac, rate, body[2..].ToArray(), SampleRate: rate, Channels: channels);
                 if (track.SameDecoderSetup(_audio))
                 {
                     return default;
@@ -183,8 +197,21 @@ internal sealed class FlvMediaMapper
 
     private FlvMediaEvent SetVideoConfig(ReadOnlySpan<byte> avcC)
     {
-        var parsed = AvcConfig.Parse(avcC);
-        var track = new TrackConfig(TrackKind.Video, MediaCodec.H264, VideoTimescale, parsed.Record, parsed.Width, parsed.Height);
+        AvcDecoderConfiguration parsed;
+        SequenceParameterSet sps;
+        try
+        {
+            parsed = AvcDecoderConfiguration.Parse(avcC);
+            sps = parsed.ParseSequenceParameterSet();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RtmpProtocolException($"AVC sequence header: {e.Message}");
+        }
+
+        // Access units carry 4-byte NAL lengths (MediaCodec.H264); a record declaring shorter ones is rewritten to match.
+        var record = parsed.NalLengthSize == 4 ? avcC.ToArray() : parsed.WithNalLengthSize(4).ToBytes();
+        var track = new TrackConfig(TrackKind.Video, MediaCodec.H264, VideoTimescale, record, sps.Width, sps.Height);
         _nalLengthSize = parsed.NalLengthSize;
         if (track.SameDecoderSetup(_video))
         {

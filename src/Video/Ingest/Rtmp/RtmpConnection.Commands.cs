@@ -212,7 +212,8 @@ internal sealed partial class RtmpConnection
             text.Append(' ');
         }
 
-        return text.ToString();
+        // Metadata is the publisher's to fill; a log line stays a line.
+        return text.Length <= 512 ? text.ToString() : string.Concat(text.ToString(0, 512), "…");
     }
 
     private static void Describe(StringBuilder text, object? value)
