@@ -119,7 +119,7 @@ public sealed class RtmpServerTests
         Assert.True(acks[0] >= 3073 + 4096 && acks[1] - acks[0] > 5000 && acks[2] - acks[1] > 5000, string.Join(",", acks));
     }
 
-    public static TheoryData<string> BadInputs => ["random bytes", "truncated handshake", "wrong version", "oversized message", "malformed AMF", "NALUs before the sequence header", "unknown message type", "AMF3 command", "closed mid-chunk", "session refuses a unit"];
+    public static TheoryData<string> BadInputs => ["random bytes", "truncated handshake", "wrong version", "oversized message", "malformed AMF", "NALUs before the sequence header", "unknown message type", "AMF3 command", "closed mid-chunk", "session refuses a unit", "timestamps jump backwards", "chunk size zero"];
 
     [Theory]
     [MemberData(nameof(BadInputs))]
@@ -201,9 +201,58 @@ public sealed class RtmpServerTests
                 await bad.SendVideoAsync(0, TestMedia.AvcSequenceHeader(TestMedia.AvcC(TestMedia.Sps320x240)));
                 await bad.SendVideoAsync(0, TestMedia.AvcFrame(true, 0, TestMedia.IdrSlice));
                 return "test session refuses this unit";
+            case "timestamps jump backwards":
+                await bad.HandshakeAsync();
+                await bad.PublishAsync("bad");
+                await bad.SendVideoAsync(0, TestMedia.AvcSequenceHeader(TestMedia.AvcC(TestMedia.Sps320x240)));
+                await bad.SendVideoAsync(60_000, TestMedia.AvcFrame(true, 0, TestMedia.IdrSlice));
+                await bad.SendVideoAsync(1_000, TestMedia.AvcFrame(false, 0, TestMedia.NonIdrSlice));
+                return "video timestamps went backwards by 59000 ms";
+            case "chunk size zero":
+                await bad.HandshakeAsync();
+                await bad.SendMessageAsync(2, RtmpMessageType.SetChunkSize, 0, 0, [0, 0, 0, 0]);
+                return "Set Chunk Size 0";
             default:
                 throw new ArgumentOutOfRangeException(nameof(badInput), badInput, null);
         }
+    }
+
+    [Fact]
+    public async Task ManyPublishers_PublishConcurrentlyOnOneServer()
+    {
+        await using var server = await RtmpTestServer.StartAsync();
+        var publishers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => GoodPublisher.StartAsync(server.Port, $"cam{i}")));
+        try
+        {
+            var sessions = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => server.Ingest.WaitForSessionAsync($"cam{i}", Wait)));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (sessions.Any(s => s.UnitCount < 20) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.All(sessions, s => Assert.True(s.UnitCount >= 20, $"{s.StreamName} got {s.UnitCount} units"));
+        }
+        finally
+        {
+            foreach (var publisher in publishers)
+            {
+                await publisher.DisposeAsync();
+            }
+        }
+
+        // Publishers that close their sockets end their sessions.
+        await Task.WhenAll(server.Ingest.Sessions.Select(s => s.Disposed.WaitAsync(Wait)));
+    }
+
+    [Fact]
+    public async Task StartingOnAPortInUse_FailsNamingTheSetting()
+    {
+        await using var first = await RtmpTestServer.StartAsync();
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RtmpTestServer.StartAsync(o => o.Port = first.Port));
+
+        Assert.Contains("Platform:Video:Rtmp", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

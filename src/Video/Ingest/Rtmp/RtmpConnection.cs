@@ -26,6 +26,8 @@ internal sealed partial class RtmpConnection(long id, Socket socket, RtmpOptions
     private long _peerWindow;
     private long _lastAcknowledged;
     private string? _closeReason;
+    private CancellationTokenSource _timeout = null!;
+    private string _waitingFor = "handshake";
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -34,15 +36,16 @@ internal sealed partial class RtmpConnection(long id, Socket socket, RtmpOptions
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        // One timer, re-armed for each wait on the peer: the handshake, each read, and each flush (a peer that stops
+        // reading would otherwise park the connection forever on a full send buffer).
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-        var phase = "handshake";
+        _timeout = timeout;
         try
         {
             timeout.CancelAfter(options.HandshakeTimeout);
             await HandshakeAsync(linked.Token);
-            phase = "idle";
-            var reason = await ReadMessagesAsync(timeout, linked.Token);
+            var reason = await ReadMessagesAsync(linked.Token);
             RtmpLog.Closed(logger, id, _remote, reason);
         }
         catch (Exception e) when (e is RtmpProtocolException or InvalidDataException)
@@ -52,7 +55,12 @@ internal sealed partial class RtmpConnection(long id, Socket socket, RtmpOptions
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
-            var reason = phase == "handshake" ? "handshake not completed in time" : "nothing received within the idle timeout";
+            var reason = _waitingFor switch
+            {
+                "handshake" => "handshake not completed in time",
+                "flush" => "the peer stopped reading (send timed out)",
+                _ => "nothing received within the idle timeout",
+            };
             RtmpLog.ProtocolViolation(logger, id, _remote, reason);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -125,15 +133,16 @@ internal sealed partial class RtmpConnection(long id, Socket socket, RtmpOptions
         }
     }
 
-    private async Task<string> ReadMessagesAsync(CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task<string> ReadMessagesAsync(CancellationToken cancellationToken)
     {
+        _waitingFor = "read";
         while (true)
         {
-            timeout.CancelAfter(options.IdleTimeout);
+            _timeout.CancelAfter(options.IdleTimeout);
             var result = await _input.ReadAsync(cancellationToken);
 
             // The idle clock runs only while waiting for the peer, not while a slow publish session is writing.
-            timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             var buffer = result.Buffer;
             try
             {
@@ -264,7 +273,20 @@ internal sealed partial class RtmpConnection(long id, Socket socket, RtmpOptions
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        var during = _waitingFor;
+        if (during != "handshake")
+        {
+            _waitingFor = "flush";
+            _timeout.CancelAfter(options.IdleTimeout);
+        }
+
         var result = await _output.FlushAsync(cancellationToken);
+        if (during != "handshake")
+        {
+            _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            _waitingFor = during;
+        }
+
         if (result.IsCompleted)
         {
             throw new IOException("the peer stopped reading");

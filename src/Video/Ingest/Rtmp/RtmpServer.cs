@@ -36,10 +36,10 @@ public sealed class RtmpServer(IMediaIngest ingest, IOptions<RtmpOptions> option
             listener.Bind(endPoint);
             listener.Listen(128);
         }
-        catch
+        catch (SocketException e)
         {
             listener.Dispose();
-            throw;
+            throw new InvalidOperationException($"RTMP ingest cannot listen on {endPoint} ({RtmpOptions.Section}:BindAddress and :Port): {e.Message}", e);
         }
 
         _listener = listener;
