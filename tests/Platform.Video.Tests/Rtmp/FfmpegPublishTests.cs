@@ -11,14 +11,23 @@ public sealed class FfmpegPublishTests
     {
         await using var server = await RtmpTestServer.StartAsync();
 
-        var (exitCode, stderr) = await RunFfmpegAsync(
-            $"-hide_banner -loglevel error -re -f lavfi -i testsrc2=size=320x240:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 4 " +
+        var publish = RunFfmpegAsync(
+            $"-hide_banner -loglevel warning -re -f lavfi -i testsrc2=size=320x240:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 4 " +
             "-c:v libx264 -preset veryfast -bf 2 -g 60 -keyint_min 60 -sc_threshold 0 -pix_fmt yuv420p -c:a aac -b:a 96k " +
             $"-f flv rtmp://127.0.0.1:{server.Port}/live/cam1?key=abc",
             TimeSpan.FromSeconds(30));
+        var session = await server.Ingest.WaitForSessionAsync("cam1", TimeSpan.FromSeconds(15));
 
+        // A second ffmpeg on the live stream is told why it cannot publish, and gives up.
+        var (secondExit, secondStderr) = await RunFfmpegAsync(
+            $"-hide_banner -loglevel error -f lavfi -i testsrc2=size=160x120:rate=10 -t 1 -c:v libx264 -preset ultrafast -f flv rtmp://127.0.0.1:{server.Port}/live/cam1",
+            TimeSpan.FromSeconds(20));
+        Assert.NotEqual(0, secondExit);
+        Assert.Contains("cam1 already has a live publisher", secondStderr, StringComparison.Ordinal);
+
+        var (exitCode, stderr) = await publish;
         Assert.True(exitCode == 0, $"ffmpeg exited with {exitCode}: {stderr}");
-        var session = await server.Ingest.WaitForSessionAsync("cam1", TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("[rtmp @", stderr, StringComparison.Ordinal); // no complaint about the server's replies
         await session.Disposed.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("abc", session.Request.Credential);
 

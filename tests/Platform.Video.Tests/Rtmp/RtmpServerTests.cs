@@ -24,7 +24,9 @@ public sealed class RtmpServerTests
 
         var status = await client.PublishAsync("cam7?key=s%3Dcret&x=1");
         await client.SendVideoAsync(0, TestMedia.AvcSequenceHeader(TestMedia.AvcC(TestMedia.Sps320x240)));
+        await client.SendCommandAsync(0, "getStreamLength", null, "cam7"); // unknown commands are ignored
         await client.SendVideoAsync(0, TestMedia.AvcFrame(true, 0, TestMedia.IdrSlice));
+        await client.SendMessageAsync(6, RtmpMessageType.Aggregate, 1, 1000, [.. FlvTag(9, 500, TestMedia.AvcFrame(false, 0, TestMedia.NonIdrSlice)), .. FlvTag(9, 533, TestMedia.AvcFrame(false, 0, TestMedia.NonIdrSlice))]);
         await client.SendCommandAsync(1, "deleteStream", null, 1.0);
 
         Assert.Equal(("status", "NetStream.Publish.Start"), (status.GetString("level"), status.GetString("code")));
@@ -32,7 +34,26 @@ public sealed class RtmpServerTests
         await session.Disposed.WaitAsync(Wait);
         Assert.Equal(("rtmp", "s=cret"), (session.Request.Protocol, session.Request.Credential));
         Assert.Equal(TrackKind.Video, Assert.Single(session.Configs).Kind);
-        Assert.True(Assert.Single(session.Units).IsKeyframe);
+        var units = session.Units;
+        Assert.Equal([true, false, false], units.Select(u => u.IsKeyframe));
+        Assert.Equal([0L, 1000L * 90, 1033L * 90], units.Select(u => u.Dts)); // aggregate tags rebased on the message's timestamp
+    }
+
+    /// <summary>One FLV tag (header, body, previous tag size) as aggregate messages carry them.</summary>
+    private static byte[] FlvTag(byte type, uint timestamp, byte[] body)
+    {
+        var tag = new byte[11 + body.Length + 4];
+        tag[0] = type;
+        tag[1] = (byte)(body.Length >> 16);
+        tag[2] = (byte)(body.Length >> 8);
+        tag[3] = (byte)body.Length;
+        tag[4] = (byte)(timestamp >> 16);
+        tag[5] = (byte)(timestamp >> 8);
+        tag[6] = (byte)timestamp;
+        tag[7] = (byte)(timestamp >> 24);
+        body.CopyTo(tag, 11);
+        BinaryPrimitives.WriteUInt32BigEndian(tag.AsSpan(11 + body.Length), (uint)(11 + body.Length));
+        return tag;
     }
 
     [Fact]
