@@ -5,6 +5,7 @@ using Platform.Video.Ingest.Pipeline;
 using Platform.Video.Media;
 using Platform.Video.Store;
 using Platform.Video.Streams;
+using Platform.Video.Tests.Media;
 using Platform.Video.Tests.Store;
 
 namespace Platform.Video.Tests.Ingest;
@@ -27,7 +28,7 @@ public abstract class VideoIngestTests : VideoStorageHarness
     private (VideoIngest Ingest, VideoStreamCatalog Catalog, FragmentStore Fragments) IngestHost(bool autoCreate = true)
     {
         var (catalog, fragments) = Host(Options(o => o.AutoCreateStreams = autoCreate));
-        return (new VideoIngest(catalog, fragments, start => new TestFragmenter(start), Clock, NullLogger<VideoIngest>.Instance), catalog, fragments);
+        return (new VideoIngest(catalog, fragments, start => new FragmenterAdapter(TimeSpan.FromSeconds(2), start), Clock, NullLogger<VideoIngest>.Instance), catalog, fragments);
     }
 
     private async Task<IPublishSession> PublishAsync(VideoIngest ingest, string name, string? key = null)
@@ -103,66 +104,38 @@ public abstract class VideoIngestTests : VideoStorageHarness
     }
 
     [Fact]
-    public async Task APublishSession_StoresWhatTheFragmenterEmits_IncludingThePartialFragmentOnDispose()
+    public async Task APublishSession_StoresCmafFragmentsAtKeyframes_IncludingThePartialOneOnDispose_AndFreesTheStream()
     {
         var (ingest, _, fragments) = IngestHost();
         var name = NewName();
         var session = await PublishAsync(ingest, name);
 
-        await session.SetTrackAsync(new TrackConfig(TrackKind.Video, MediaCodec.H264, 90_000, new byte[] { 1, 100, 0, 31 }, 1280, 720), CancellationToken.None);
-        for (var i = 0; i < 7; i++)
+        // 7 s of 30 fps video with a keyframe every 2 s: fragments at 0, 2, 4 s, and 6–7 s stored when the publisher stops.
+        await session.SetTrackAsync(MediaSamples.Video(), CancellationToken.None);
+        for (var i = 0; i < 210; i++)
         {
-            await session.WriteAsync(new AccessUnit(TrackKind.Video, i * 90_000L, i * 90_000L, IsKeyframe: i % 2 == 0, new byte[] { 0, 0, 0, 1, (byte)i }), CancellationToken.None);
+            var keyframe = i % 60 == 0;
+            await session.WriteAsync(new AccessUnit(TrackKind.Video, i * 3000L, (i * 3000L) + 3000, keyframe, new byte[] { 0, 0, 0, 1, keyframe ? (byte)0x65 : (byte)0x41 }), CancellationToken.None);
         }
 
         await session.DisposeAsync();
 
         var stored = await fragments.LatestAsync(name, 10, CancellationToken.None);
-        Assert.Equal(4, stored.Count);
+        Assert.Equal([2.0, 2.0, 2.0, 1.0], stored.Select(f => Math.Round(f.Duration.TotalSeconds, 1)));
         Assert.True(stored[0].Discontinuity);
+        Assert.Equal(stored.Select(f => f.Number).Order(), stored.Select(f => f.Number));
         foreach (var fragment in stored)
         {
-            Assert.NotNull(await fragments.ReadFragmentAsync(name, fragment.Number, CancellationToken.None));
+            var data = await fragments.ReadFragmentAsync(name, fragment.Number, CancellationToken.None);
+            Assert.Equal("moof", System.Text.Encoding.ASCII.GetString(data!.Value.Span[4..8]));
+            Assert.Equal(fragment.Size, data.Value.Length);
         }
 
-        Assert.NotNull(await fragments.ReadInitSegmentAsync(name, stored[0].InitSegmentKey, CancellationToken.None));
-    }
-
-    /// <summary>Stands in for the fragmenter (pure logic tested on its own): one init segment per track change, a
-    /// fragment per keyframe-led group of units, the open group flushed at the end.</summary>
-    private sealed class TestFragmenter(DateTimeOffset start) : IFragmenter
-    {
-        private readonly List<byte> _open = [];
-        private int _init = -1;
-        private long _firstDts = -1;
-
-        public void SetTrack(TrackConfig config, ICollection<FragmentOutput> output) => output.Add(new InitSegment(++_init, config.CodecPrivate, "avc1.64001f", config.Width, config.Height));
-
-        public void Add(AccessUnit unit, ICollection<FragmentOutput> output)
-        {
-            if (_init < 0)
-            {
-                throw new InvalidDataException("No track configuration.");
-            }
-
-            if (unit.IsKeyframe)
-            {
-                Flush(output);
-                _firstDts = unit.Dts;
-            }
-
-            _open.AddRange(unit.Data.ToArray());
-        }
-
-        public void Flush(ICollection<FragmentOutput> output)
-        {
-            if (_open.Count > 0)
-            {
-                var at = TimeSpan.FromSeconds(_firstDts / 90_000.0);
-                output.Add(new MediaFragment(_init, _open.ToArray(), at, TimeSpan.FromSeconds(2), start + at, false));
-                _open.Clear();
-            }
-        }
+        var init = await fragments.ReadInitSegmentAsync(name, stored[0].InitSegmentKey, CancellationToken.None);
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(init!.Value.Data.Span[4..8]));
+        Assert.Equal("avc1.64001f", init.Value.Codecs);
+        Assert.Equal(0, ingest.LiveCount);
+        await PublishAsync(ingest, name);
     }
 }
 

@@ -36,7 +36,7 @@ public sealed class FragmentTimeIndexTests
         var all = index.Hours.SelectMany(h => h.Entries).ToList();
 
         var random = new Random(5);
-        for (var q = 0; q < 200; q++)
+        for (var q = 0; q < 40; q++)
         {
             var type = q % 2 == 0 ? FragmentTimestampType.ServerTimestamp : FragmentTimestampType.ProducerTimestamp;
             var from = Week.AddSeconds(random.Next(-100, 7 * 86_400));
