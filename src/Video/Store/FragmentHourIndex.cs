@@ -34,8 +34,15 @@ public sealed class FragmentHourIndex
     /// <summary>Index records that failed their checksum and were skipped.</summary>
     public int Damaged { get; set; }
 
-    public void Add(in FragmentIndexEntry entry)
+    /// <summary>Adds an entry; false for a repeat of the previous one (an append retried after its response was lost
+    /// lands twice), which every host skips alike, so entry positions agree everywhere.</summary>
+    public bool Add(in FragmentIndexEntry entry)
     {
+        if (_entries.Count > 0 && _entries[^1].Number == entry.Number)
+        {
+            return false;
+        }
+
         if (_entries.Count > 0 && Later(_entries[^1], entry))
         {
             _serverSorted = false;
@@ -44,6 +51,7 @@ public sealed class FragmentHourIndex
         _entries.Add(entry);
         _byProducer = null;
         _byServer = null;
+        return true;
     }
 
     /// <summary>Records a warm range; ignored unless it starts where the last one ended and covers only known entries
