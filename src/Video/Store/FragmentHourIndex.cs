@@ -105,14 +105,15 @@ public sealed class FragmentHourIndex
     {
         var order = ServerOrder();
         var lo = 0;
-        var hi = order.Count - 1;
+        var hi = _entries.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var n = _entries[order[mid]].Number;
+            var at = order is null ? mid : order[mid];
+            var n = _entries[at].Number;
             if (n == number)
             {
-                return order[mid];
+                return at;
             }
 
             if (n < number)
@@ -132,13 +133,14 @@ public sealed class FragmentHourIndex
     /// timestamp's order, stopping once <paramref name="into"/> holds <paramref name="max"/>. Binary search finds the start.</summary>
     public void Query(FragmentTimestampType type, long fromTicks, long toTicks, int max, List<FragmentIndexEntry> into)
     {
+        // A null order is the entries' own order.
         var order = type == FragmentTimestampType.ProducerTimestamp ? ProducerOrder() : ServerOrder();
         var lo = 0;
-        var hi = order.Count;
+        var hi = _entries.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries[order[mid]].TicksOf(type) < fromTicks)
+            if (_entries[order is null ? mid : order[mid]].TicksOf(type) < fromTicks)
             {
                 lo = mid + 1;
             }
@@ -148,9 +150,9 @@ public sealed class FragmentHourIndex
             }
         }
 
-        for (var i = lo; i < order.Count && into.Count < max; i++)
+        for (var i = lo; i < _entries.Count && into.Count < max; i++)
         {
-            var entry = _entries[order[i]];
+            var entry = _entries[order is null ? i : order[i]];
             if (entry.TicksOf(type) > toTicks)
             {
                 break;
@@ -164,9 +166,9 @@ public sealed class FragmentHourIndex
     public void Newest(int count, List<FragmentIndexEntry> into)
     {
         var order = ServerOrder();
-        for (var i = order.Count - 1; i >= 0 && count > 0; i--, count--)
+        for (var i = _entries.Count - 1; i >= 0 && count > 0; i--, count--)
         {
-            into.Add(_entries[order[i]]);
+            into.Add(_entries[order is null ? i : order[i]]);
         }
     }
 
@@ -174,11 +176,12 @@ public sealed class FragmentHourIndex
     // only overlapping publishers (a claim taken over from a host that was still writing) break it.
     private static bool Later(in FragmentIndexEntry a, in FragmentIndexEntry b) => a.Number > b.Number;
 
-    private IReadOnlyList<int> ServerOrder()
+    /// <summary>Entry positions in number order; null when the entries are in that order already (the usual case).</summary>
+    private int[]? ServerOrder()
     {
         if (_serverSorted)
         {
-            return new IdentityOrder(_entries.Count);
+            return null;
         }
 
         if (_byServer is null)
@@ -222,16 +225,5 @@ public sealed class FragmentHourIndex
         }
 
         return _byProducer;
-    }
-
-    private readonly struct IdentityOrder(int count) : IReadOnlyList<int>
-    {
-        public int this[int index] => index;
-
-        public int Count => count;
-
-        public IEnumerator<int> GetEnumerator() => Enumerable.Range(0, count).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

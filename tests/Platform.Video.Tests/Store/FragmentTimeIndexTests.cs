@@ -122,6 +122,30 @@ public sealed class FragmentTimeIndexTests
     }
 
     [Fact]
+    public void EntriesAppendedOutOfNumberOrder_AreStillQueriedInTimeOrder_AndFoundByNumber()
+    {
+        // Overlapping publishers (a claim taken over from a host still writing) may interleave their appends.
+        var hour = new FragmentHourIndex(Week);
+        var times = new[] { 30, 10, 20, 40 }.Select(s => Week.AddSeconds(s)).ToList();
+        foreach (var time in times)
+        {
+            hour.Add(Entry(time, time));
+        }
+
+        var index = new FragmentTimeIndex();
+        var stored = index.GetOrAdd(Week);
+        foreach (var entry in hour.Entries)
+        {
+            stored.Add(entry);
+        }
+
+        var all = index.Query(FragmentTimestampType.ServerTimestamp, Week, Week.AddHours(1), 10);
+        Assert.Equal(times.Order().Select(t => t.UtcTicks), all.Select(e => e.ServerTicks));
+        Assert.Equal(times.Order().TakeLast(2).Select(t => t.UtcTicks), index.Newest(2).Select(e => e.ServerTicks));
+        Assert.Equal(1, hour.FindNumber(Entry(times[1], times[1]).Number));
+    }
+
+    [Fact]
     public void FragmentNumbers_FollowTheServerClock_AndNeverRepeatWithinAMillisecond()
     {
         var now = Week.AddMinutes(5);
