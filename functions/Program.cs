@@ -2,6 +2,8 @@ using Platform.Functions.Clickstream;
 using Platform.Functions.Commands;
 using Platform.Runtime.Hosting;
 using Platform.Triggers.Hosting;
+using Platform.Video.Hosting;
+using Platform.Video.Ingest.Rtmp;
 
 // The platform in one process: the README's run command starts this. `produce` and `redrive` are tools for the samples.
 if (args is ["produce", .. var produceArgs])
@@ -11,6 +13,7 @@ if (args is ["produce", .. var produceArgs])
 
 var builder = PlatformApplication.CreateBuilder(args is ["redrive", ..] ? [] : args);
 builder.AddStreamTriggers();
+builder.Services.AddPlatformVideo(builder.Configuration).AddRtmpIngest(builder.Configuration);
 builder.Services.AddSingleton<PageViewCounter>();
 var app = builder.Build();
 app.MapPlatform();
