@@ -39,6 +39,7 @@ public static class PlatformApplication
         builder.Services.AddSingleton(new HostJsonLocation(hostJson));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddOtlpMetricsWhenConfigured(builder.Configuration);
         builder.Services.AddPlatformStorage(builder.Configuration);
         builder.Services.AddPlatformStreams(builder.Configuration);
 
@@ -77,6 +78,7 @@ public static class PlatformApplication
     {
         app.MapPlatformHealth();
         var metrics = app.Services.GetRequiredService<PrometheusExporter>();
+        _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapKinesisApi();
         foreach (var module in app.Services.GetServices<IPlatformModule>())
