@@ -46,7 +46,8 @@ public sealed class FunctionMetricsTests : IDisposable
 
         string metrics = string.Empty;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!metrics.Contains("platform_functions_invocations_total{function=\"CountPageViews\"} 1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        // The iterator age is recorded once the batch is finished, a moment after the invocation is counted.
+        while (!metrics.Contains("platform_functions_iterator_age_ms_count{function=\"CountPageViews\"} 1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
             metrics = await _client.GetStringAsync(new Uri(host.BaseAddress, "metrics"));
