@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -84,7 +85,7 @@ public sealed class HlsSessionTokens
         }
 
         Span<byte> buffer = stackalloc byte[MaxTokenLength];
-        if (!Base64Url.TryDecodeFromChars(token, buffer, out var length) || length < HeaderLength + TagLength)
+        if (Base64Url.DecodeFromChars(token, buffer, out _, out var length) != OperationStatus.Done || length < HeaderLength + TagLength)
         {
             failure = "not base64url or too short";
             return null;
