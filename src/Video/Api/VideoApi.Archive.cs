@@ -37,7 +37,7 @@ public static partial class VideoApi
     private static async Task ListFragmentsAsync(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var request = Parse(body, VideoApiJson.Default.ListFragmentsRequest);
-        var stream = await ResolveStreamAsync(context, request.StreamName, request.StreamARN, cancellationToken);
+        var stream = (await ResolveStreamAsync(context, request.StreamName, request.StreamARN, cancellationToken)).Name;
         var max = (int)CheckRange(request.MaxResults, DefaultListFragments, 1, MaxListFragments, "MaxResults");
         FragmentTimestampType type;
         DateTimeOffset from, to;
@@ -78,7 +78,8 @@ public static partial class VideoApi
     private static async Task GetHlsStreamingSessionUrlAsync(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var request = Parse(body, VideoApiJson.Default.GetHlsStreamingSessionUrlRequest);
-        var stream = await ResolveStreamAsync(context, request.StreamName, request.StreamARN, cancellationToken);
+        var document = await ResolveStreamAsync(context, request.StreamName, request.StreamARN, cancellationToken);
+        var stream = document.Name;
         var mode = (request.PlaybackMode ?? "LIVE") switch
         {
             "LIVE" => HlsPlaybackMode.Live,
@@ -136,6 +137,11 @@ public static partial class VideoApi
             {
                 throw VideoApiException.Invalid("An ON_DEMAND time range may span at most 24 hours.");
             }
+        }
+
+        if (mode != HlsPlaybackMode.Live && document.RetentionHours == 0)
+        {
+            throw new VideoApiException(VideoApiException.NoDataRetention, $"Stream {stream} keeps no footage (DataRetentionInHours is 0), so only LIVE playback is possible.", 400);
         }
 
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Storage;
 using Platform.Video.Hls;
+using Platform.Video.Streams;
 
 namespace Platform.Video.Api;
 
@@ -59,6 +60,11 @@ public static partial class VideoApi
             await DispatchAsync(context, operation, buffer.AsMemory(0, length), cancellationToken);
         }
         catch (VideoApiException e)
+        {
+            VideoApiLog.Refused(logger, operation, e.ErrorType, e.Message);
+            await WriteErrorAsync(context, e.StatusCode, e.ErrorType, e.Message);
+        }
+        catch (VideoStreamException e)
         {
             VideoApiLog.Refused(logger, operation, e.ErrorType, e.Message);
             await WriteErrorAsync(context, e.StatusCode, e.ErrorType, e.Message);

@@ -85,6 +85,81 @@ internal sealed class GetHlsStreamingSessionUrlRequest
 
 internal sealed record GetHlsStreamingSessionUrlResponse(string HLSStreamingSessionURL);
 
+internal sealed class CreateStreamRequest
+{
+    public string? StreamName { get; set; }
+
+    public string? DeviceName { get; set; }
+
+    public string? MediaType { get; set; }
+
+    public string? KmsKeyId { get; set; }
+
+    public long? DataRetentionInHours { get; set; }
+
+    public Dictionary<string, string>? Tags { get; set; }
+
+    /// <summary>Platform extension (not in AWS's API): age in seconds after which fragments move to the warm tier.</summary>
+    public long? WarmAfterSeconds { get; set; }
+
+    /// <summary>Platform extension: the key RTMP publishers must present.</summary>
+    public string? PublishKey { get; set; }
+}
+
+internal sealed record CreateStreamResponse(string StreamARN);
+
+internal sealed record StreamInfoOut(
+    string StreamName,
+    string StreamARN,
+    string Status,
+    DateTimeOffset CreationTime,
+    int DataRetentionInHours,
+    string Version,
+    string? MediaType,
+    string? DeviceName,
+    long WarmAfterSeconds,
+    bool IsLive);
+
+internal sealed record DescribeStreamResponse(StreamInfoOut StreamInfo);
+
+internal sealed class StreamNameConditionIn
+{
+    public string? ComparisonOperator { get; set; }
+
+    public string? ComparisonValue { get; set; }
+}
+
+internal sealed class ListStreamsRequest
+{
+    public long? MaxResults { get; set; }
+
+    public string? NextToken { get; set; }
+
+    public StreamNameConditionIn? StreamNameCondition { get; set; }
+}
+
+internal sealed record ListStreamsResponse(IReadOnlyList<StreamInfoOut> StreamInfoList, string? NextToken);
+
+internal sealed class DeleteStreamRequest
+{
+    public string? StreamARN { get; set; }
+
+    public string? CurrentVersion { get; set; }
+}
+
+internal sealed class UpdateDataRetentionRequest
+{
+    public string? StreamName { get; set; }
+
+    public string? StreamARN { get; set; }
+
+    public string? CurrentVersion { get; set; }
+
+    public string? Operation { get; set; }
+
+    public long? DataRetentionChangeInHours { get; set; }
+}
+
 internal sealed record ErrorOut(string Message);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
@@ -96,4 +171,11 @@ internal sealed record ErrorOut(string Message);
 [JsonSerializable(typeof(GetHlsStreamingSessionUrlRequest))]
 [JsonSerializable(typeof(GetHlsStreamingSessionUrlResponse))]
 [JsonSerializable(typeof(ErrorOut))]
+[JsonSerializable(typeof(CreateStreamRequest))]
+[JsonSerializable(typeof(CreateStreamResponse))]
+[JsonSerializable(typeof(DescribeStreamResponse))]
+[JsonSerializable(typeof(ListStreamsRequest))]
+[JsonSerializable(typeof(ListStreamsResponse))]
+[JsonSerializable(typeof(DeleteStreamRequest))]
+[JsonSerializable(typeof(UpdateDataRetentionRequest))]
 internal sealed partial class VideoApiJson : JsonSerializerContext;

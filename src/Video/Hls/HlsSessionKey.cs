@@ -10,7 +10,7 @@ namespace Platform.Video.Hls;
 public sealed class HlsSessionKey
 {
     /// <summary>Where the key lives.</summary>
-    public static readonly BlobPath Path = new("video", "keys/hls-session");
+    public static readonly BlobPath Path = new(Streams.VideoStreamCatalog.Container, "keys/hls-session");
 
     private byte[]? _value;
 
