@@ -1,26 +1,34 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Testing;
+using Platform.Storage;
+using Platform.Storage.Embedded;
 using Platform.Video.Hls;
+using Platform.Video.Hosting;
 using Platform.Video.Store;
+using Platform.Video.Streams;
 
 namespace Platform.Video.Tests.Hls;
 
 /// <summary>
 /// A real Kestrel host on a loopback port with the playback side wired as the platform host wires it
-/// (<c>AddVideoPlayback</c>, <c>UseVideoPlayback</c>, the module's endpoints) over a <see cref="MemoryFragmentReader"/>.
+/// (<c>AddVideoPlayback</c>, <c>UseVideoPlayback</c>, the module's endpoints) over a <see cref="MemoryFragmentReader"/>
+/// and a real stream catalog on an embedded blob store in a temporary folder.
 /// </summary>
 internal sealed class PlaybackTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DirectoryInfo _data;
+    private readonly EmbeddedBlobStore _store;
 
-    private PlaybackTestHost(WebApplication app, MemoryFragmentReader reader, ManualTimeProvider time)
+    private PlaybackTestHost(WebApplication app, MemoryFragmentReader reader, ManualTimeProvider time, DirectoryInfo data, EmbeddedBlobStore store)
     {
         _app = app;
+        _data = data;
+        _store = store;
         Reader = reader;
         Time = time;
         BaseUrl = app.Urls.First();
@@ -37,6 +45,8 @@ internal sealed class PlaybackTestHost : IAsyncDisposable
 
     public HlsSessionTokens Tokens => _app.Services.GetRequiredService<HlsSessionTokens>();
 
+    public VideoStreamCatalog Catalog => _app.Services.GetRequiredService<VideoStreamCatalog>();
+
     public static async Task<PlaybackTestHost> StartAsync(Action<MemoryFragmentReader, ManualTimeProvider>? seed = null, IDictionary<string, string?>? settings = null)
     {
         var time = new ManualTimeProvider();
@@ -48,13 +58,18 @@ internal sealed class PlaybackTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<IFragmentReader>(reader);
+        var data = Directory.CreateTempSubdirectory("video-api-");
+        var store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = data.FullName }, time);
+        builder.Services.AddSingleton<IBlobStore>(store);
+        builder.Services.AddSingleton(sp => new VideoStreamCatalog(store, new VideoOptions(), time));
         builder.Services.AddVideoPlayback(builder.Configuration);
         var app = builder.Build();
-        app.Services.GetRequiredService<HlsSessionKey>().Value = RandomNumberGenerator.GetBytes(32);
+        await app.Services.GetRequiredService<VideoStreamCatalog>().InitializeAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<HlsSessionKey>().LoadAsync(store, CancellationToken.None);
         app.UseVideoPlayback();
         app.MapVideoPlaybackEndpoints();
         await app.StartAsync();
-        return new PlaybackTestHost(app, reader, time);
+        return new PlaybackTestHost(app, reader, time, data, store);
     }
 
     /// <summary>A signed session URL path (as <c>GetHLSStreamingSessionURL</c> makes) for <paramref name="session"/>.</summary>
@@ -71,5 +86,7 @@ internal sealed class PlaybackTestHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _store.Dispose();
+        _data.Delete(recursive: true);
     }
 }
