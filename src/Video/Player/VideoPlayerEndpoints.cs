@@ -19,8 +19,16 @@ public static class VideoPlayerEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/", () => Results.Redirect("/player/")).WithDisplayName("Player redirect");
-        endpoints.MapGet("/player", () => Results.Redirect("/player/")).WithDisplayName("Player redirect");
-        endpoints.MapGet("/player/{file?}", (HttpContext context, string? file) => Serve(context, file ?? "index.html")).WithDisplayName("Player page");
+        endpoints.MapGet("/player/{file?}", static (HttpContext context, string? file) =>
+        {
+            // Routing matches /player and /player/ alike; the page's relative asset URLs need the slash.
+            if (file is null && context.Request.Path.Value?.EndsWith('/') != true)
+            {
+                return Results.Redirect("/player/" + context.Request.QueryString);
+            }
+
+            return Serve(context, file ?? "index.html");
+        }).WithDisplayName("Player page");
         return endpoints;
     }
 
