@@ -9,7 +9,7 @@
   const timeline = $('timeline');
   const bars = $('bars');
   const selection = $('selection');
-  const state = { errors: [], mode: 'idle', sessionUrl: null, hls: null, fragments: [], range: null };
+  const state = { errors: [], mode: 'idle', engine: null, sessionUrl: null, hls: null, fragments: [], range: null };
   window.videoPlayer = state; // tests and curious users read this
 
   const MAX_FRAGMENT_PAGES = 60; // a day of 2-second fragments is 44 pages of 1000
@@ -54,17 +54,19 @@
     state.mode = mode;
     state.sessionUrl = url;
     if (!window.Hls || !Hls.isSupported()) {
-      if (video.canPlayType('application/vnd.apple.mpegurl')) { video.src = url; video.play().catch(() => {}); return; }
+      if (video.canPlayType('application/vnd.apple.mpegurl')) { state.engine = 'native'; video.src = url; video.play().catch(() => {}); return; }
       status('This browser cannot play HLS (no Media Source Extensions).', true);
       return;
     }
+    state.engine = 'hls.js';
     const hls = new Hls({ liveSyncDurationCount: 3, enableWorker: true });
     state.hls = hls;
     hls.on(Hls.Events.ERROR, (_, data) => {
-      state.errors.push({ type: data.type, details: data.details, fatal: data.fatal });
+      state.errors.push({ type: data.type, details: data.details, fatal: data.fatal, at: video.currentTime });
       if (data.fatal) status(`Playback error: ${data.details}`, true);
     });
-    hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
+    // Start once media is buffered, not on the manifest: a playing element with nothing to decode counts as a stall.
+    hls.once(Hls.Events.FRAG_BUFFERED, () => video.play().catch(() => {}));
     hls.loadSource(url);
     hls.attachMedia(video);
   }
