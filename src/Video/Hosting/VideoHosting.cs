@@ -36,7 +36,11 @@ public static class VideoHosting
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FragmentStore>>()));
         services.AddSingleton<IFragmentReader>(static sp => sp.GetRequiredService<FragmentStore>());
-        // MERGE-MEDIA: the fragmenter factory registration goes here once wip/media lands.
+        services.TryAddSingleton<Func<DateTimeOffset, IFragmenter>>(static sp =>
+        {
+            var duration = sp.GetRequiredService<IOptions<VideoOptions>>().Value.FragmentDuration;
+            return start => new FragmenterAdapter(duration, start);
+        });
         services.AddSingleton(static sp => new VideoIngest(
             sp.GetRequiredService<VideoStreamCatalog>(),
             sp.GetRequiredService<FragmentStore>(),

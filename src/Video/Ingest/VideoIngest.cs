@@ -84,7 +84,16 @@ public sealed class VideoIngest : IMediaIngest
             }
 
             claimed = true;
-            var appender = await _store.OpenWriterAsync(name, cancellationToken);
+            FragmentAppender appender;
+            try
+            {
+                appender = await _store.OpenWriterAsync(name, cancellationToken);
+            }
+            catch (KeyNotFoundException)
+            {
+                throw Refuse(request, PublishRejection.StreamNotFound, $"Stream {name} was deleted.");
+            }
+
             var session = new PublishSession(this, sessionId, appender, _fragmenters(_time.GetUtcNow()), _catalog, _time, timeout, _logger);
             VideoLog.PublishStarted(_logger, name, request.Protocol, request.RemoteAddress, sessionId);
             return session;

@@ -34,8 +34,15 @@ public sealed class FragmentHourIndex
     /// <summary>Index records that failed their checksum and were skipped.</summary>
     public int Damaged { get; set; }
 
-    public void Add(in FragmentIndexEntry entry)
+    /// <summary>Adds an entry; false for a repeat of the previous one (an append retried after its response was lost
+    /// lands twice), which every host skips alike, so entry positions agree everywhere.</summary>
+    public bool Add(in FragmentIndexEntry entry)
     {
+        if (_entries.Count > 0 && _entries[^1].Number == entry.Number)
+        {
+            return false;
+        }
+
         if (_entries.Count > 0 && Later(_entries[^1], entry))
         {
             _serverSorted = false;
@@ -44,6 +51,7 @@ public sealed class FragmentHourIndex
         _entries.Add(entry);
         _byProducer = null;
         _byServer = null;
+        return true;
     }
 
     /// <summary>Records a warm range; ignored unless it starts where the last one ended and covers only known entries
@@ -97,14 +105,15 @@ public sealed class FragmentHourIndex
     {
         var order = ServerOrder();
         var lo = 0;
-        var hi = order.Count - 1;
+        var hi = _entries.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var n = _entries[order[mid]].Number;
+            var at = order is null ? mid : order[mid];
+            var n = _entries[at].Number;
             if (n == number)
             {
-                return order[mid];
+                return at;
             }
 
             if (n < number)
@@ -124,13 +133,14 @@ public sealed class FragmentHourIndex
     /// timestamp's order, stopping once <paramref name="into"/> holds <paramref name="max"/>. Binary search finds the start.</summary>
     public void Query(FragmentTimestampType type, long fromTicks, long toTicks, int max, List<FragmentIndexEntry> into)
     {
+        // A null order is the entries' own order.
         var order = type == FragmentTimestampType.ProducerTimestamp ? ProducerOrder() : ServerOrder();
         var lo = 0;
-        var hi = order.Count;
+        var hi = _entries.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries[order[mid]].TicksOf(type) < fromTicks)
+            if (_entries[order is null ? mid : order[mid]].TicksOf(type) < fromTicks)
             {
                 lo = mid + 1;
             }
@@ -140,9 +150,9 @@ public sealed class FragmentHourIndex
             }
         }
 
-        for (var i = lo; i < order.Count && into.Count < max; i++)
+        for (var i = lo; i < _entries.Count && into.Count < max; i++)
         {
-            var entry = _entries[order[i]];
+            var entry = _entries[order is null ? i : order[i]];
             if (entry.TicksOf(type) > toTicks)
             {
                 break;
@@ -156,9 +166,9 @@ public sealed class FragmentHourIndex
     public void Newest(int count, List<FragmentIndexEntry> into)
     {
         var order = ServerOrder();
-        for (var i = order.Count - 1; i >= 0 && count > 0; i--, count--)
+        for (var i = _entries.Count - 1; i >= 0 && count > 0; i--, count--)
         {
-            into.Add(_entries[order[i]]);
+            into.Add(_entries[order is null ? i : order[i]]);
         }
     }
 
@@ -166,11 +176,12 @@ public sealed class FragmentHourIndex
     // only overlapping publishers (a claim taken over from a host that was still writing) break it.
     private static bool Later(in FragmentIndexEntry a, in FragmentIndexEntry b) => a.Number > b.Number;
 
-    private IReadOnlyList<int> ServerOrder()
+    /// <summary>Entry positions in number order; null when the entries are in that order already (the usual case).</summary>
+    private int[]? ServerOrder()
     {
         if (_serverSorted)
         {
-            return new IdentityOrder(_entries.Count);
+            return null;
         }
 
         if (_byServer is null)
@@ -214,16 +225,5 @@ public sealed class FragmentHourIndex
         }
 
         return _byProducer;
-    }
-
-    private readonly struct IdentityOrder(int count) : IReadOnlyList<int>
-    {
-        public int this[int index] => index;
-
-        public int Count => count;
-
-        public IEnumerator<int> GetEnumerator() => Enumerable.Range(0, count).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

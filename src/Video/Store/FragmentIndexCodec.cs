@@ -59,7 +59,7 @@ public static class FragmentIndexCodec
             switch (record[0])
             {
                 case FragmentKind:
-                    index.Add(new FragmentIndexEntry(
+                    _ = index.Add(new FragmentIndexEntry(
                         BinaryPrimitives.ReadInt64LittleEndian(record[8..]),
                         BinaryPrimitives.ReadInt64LittleEndian(record[16..]),
                         BinaryPrimitives.ReadInt64LittleEndian(record[24..]),

@@ -228,7 +228,7 @@ public sealed partial class FragmentStore
         }
     }
 
-    /// <summary>Deletes hot blobs a crash left behind after their warm marker was written (once per hour and host).</summary>
+    /// <summary>Deletes hot blobs a crash left behind: after their warm marker was written, or before their index entry was (once per hour and host).</summary>
     private async Task DeleteConsolidatedHotAsync(VideoStreamDocument stream, StreamState state, FragmentHourIndex hour, CancellationToken cancellationToken)
     {
         lock (state.Gate)
@@ -249,8 +249,10 @@ public sealed partial class FragmentStore
 
             lock (state.Gate)
             {
+                // Every entry of the hour is warm by now, and the hour is closed: a hot blob the index does not
+                // know is an orphan of a write that crashed before its index entry.
                 var at = hour.FindNumber(number);
-                return at >= 0 && at < hour.HotFrom;
+                return at < hour.HotFrom;
             }
         }, cancellationToken);
         lock (state.Gate)

@@ -100,7 +100,7 @@ public sealed partial class FragmentStore
             // next load reads the gap (someone else appended) including this entry.
             if (hour.LoadedBytes == appended.Offset)
             {
-                hour.Add(entry);
+                _ = hour.Add(entry);
                 hour.LoadedBytes = end;
             }
         }
