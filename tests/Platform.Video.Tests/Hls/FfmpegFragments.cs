@@ -89,7 +89,7 @@ internal sealed partial record FfmpegFragments(byte[] Init, string Codecs, IRead
         for (var i = 0; i < Fragments.Count; i++)
         {
             var (data, duration) = Fragments[i];
-            reader.Add(stream, new Store.FragmentInfo(firstNumber + i, "s0-0", at.AddMilliseconds(-300), at, duration, data.Length, i == 0), data);
+            reader.Add(stream, new Platform.Video.Store.FragmentInfo(firstNumber + i, "s0-0", at.AddMilliseconds(-300), at, duration, data.Length, i == 0), data);
             at += duration;
         }
     }
