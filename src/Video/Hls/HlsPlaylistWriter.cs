@@ -39,8 +39,8 @@ public static class HlsPlaylistWriter
     }
 
     /// <summary>
-    /// A media playlist. <c>EXT-X-MEDIA-SEQUENCE</c> is the first fragment's number, so a player reloading a sliding
-    /// window matches fragments by number. A discontinuity tag is never written before the first fragment listed:
+    /// A media playlist. <c>EXT-X-MEDIA-SEQUENCE</c> is given (fragment numbers are not consecutive; see
+    /// <see cref="PlaylistSequences"/>); URIs name fragments by number. A discontinuity tag is never written before the first fragment listed:
     /// <see cref="MediaPlaylistSpec.DiscontinuitySequence"/> already counts it, which keeps every fragment's
     /// discontinuity sequence number the same on every reload.
     /// </summary>
@@ -52,7 +52,7 @@ public static class HlsPlaylistWriter
         text.Append("#EXTM3U\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-VERSION:{Version}\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-TARGETDURATION:{TargetDuration(fragments)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-MEDIA-SEQUENCE:{(fragments.Count == 0 ? 0 : fragments[0].Number)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-MEDIA-SEQUENCE:{spec.MediaSequence}\n");
         if (spec.Discontinuity != HlsDiscontinuityMode.Never)
         {
             text.Append(CultureInfo.InvariantCulture, $"#EXT-X-DISCONTINUITY-SEQUENCE:{spec.DiscontinuitySequence}\n");

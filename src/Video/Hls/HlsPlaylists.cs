@@ -4,7 +4,7 @@ using Platform.Video.Store;
 namespace Platform.Video.Hls;
 
 /// <summary>Builds a session's master and media playlists from the fragment store.</summary>
-public sealed class HlsPlaylists(IFragmentReader reader, DiscontinuitySequences sequences, TimeProvider time)
+public sealed class HlsPlaylists(IFragmentReader reader, PlaylistSequences sequences, TimeProvider time)
 {
     /// <summary>The media playlist, or null when the session's window holds no fragment (nothing stored yet, or an empty range).</summary>
     /// <exception cref="KeyNotFoundException">The stream does not exist.</exception>
@@ -17,14 +17,14 @@ public sealed class HlsPlaylists(IFragmentReader reader, DiscontinuitySequences 
             return null;
         }
 
-        // On-demand windows always start at the range start, so their first fragment's discontinuity sequence is 0.
-        var playlistKey = string.Create(CultureInfo.InvariantCulture, $"{session.Stream}\u001f{session.Mode}\u001f{session.Start?.ToUnixTimeMilliseconds()}\u001f{session.CreatedAt.ToUnixTimeMilliseconds()}");
-        var discontinuitySequence = session.Mode == HlsPlaybackMode.OnDemand && session.Discontinuity == HlsDiscontinuityMode.OnDiscontinuity
-            ? 0
+        // On-demand windows always start at the range start, so they number from 0 without remembering anything.
+        var playlistKey = string.Create(CultureInfo.InvariantCulture, $"{session.Stream}\u001f{session.Mode}\u001f{session.Discontinuity}\u001f{session.MaxFragments}\u001f{session.Start?.ToUnixTimeMilliseconds()}\u001f{session.CreatedAt.ToUnixTimeMilliseconds()}");
+        var (mediaSequence, discontinuitySequence) = session.Mode == HlsPlaybackMode.OnDemand
+            ? (0L, 0L)
             : sequences.For(playlistKey, session.Discontinuity, window.Fragments);
         var text = HlsPlaylistWriter.WriteMedia(new MediaPlaylistSpec(
             window.Fragments, HlsUris.ForToken(token), session.Discontinuity, session.DisplayTimestamps, session.TimestampType,
-            discontinuitySequence, window.Ended, window.PlaylistType));
+            mediaSequence, discontinuitySequence, window.Ended, window.PlaylistType));
         return (text, window);
     }
 

@@ -26,7 +26,7 @@ public static class VideoPlaybackHosting
         services.AddSingleton<IValidateOptions<HlsPlaybackOptions>, HlsPlaybackOptionsValidator>();
         services.AddSingleton<HlsSessionKey>();
         services.AddSingleton(static sp => new HlsSessionTokens(sp.GetRequiredService<HlsSessionKey>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<DiscontinuitySequences>();
+        services.AddSingleton<PlaylistSequences>();
         services.AddSingleton<HlsPlaylists>();
         services.AddOutputCache();
         services.AddOptions<Microsoft.AspNetCore.OutputCaching.OutputCacheOptions>().Configure<IOptions<HlsPlaybackOptions>>(static (cache, playback) =>

@@ -29,7 +29,8 @@ public class HlsEndpointTests
         Assert.Equal("application/vnd.apple.mpegurl", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("#EXT-X-MEDIA-SEQUENCE:5", text, StringComparison.Ordinal);
+        Assert.Contains("#EXT-X-MEDIA-SEQUENCE:0", text, StringComparison.Ordinal);
+        Assert.Contains("fragments/5.m4s\n", text, StringComparison.Ordinal);
         Assert.Contains("fragments/9.m4s\n", text, StringComparison.Ordinal);
     }
 

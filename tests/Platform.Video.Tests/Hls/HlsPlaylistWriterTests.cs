@@ -6,19 +6,19 @@ namespace Platform.Video.Tests.Hls;
 public class HlsPlaylistWriterTests
 {
     private static string Media(IReadOnlyList<FragmentInfo> fragments, HlsDiscontinuityMode mode = HlsDiscontinuityMode.OnDiscontinuity, bool display = false,
-        FragmentTimestampType type = FragmentTimestampType.ServerTimestamp, long sequence = 0, bool ended = false, string? playlistType = null, string? token = null) =>
-        HlsPlaylistWriter.WriteMedia(new MediaPlaylistSpec(fragments, HlsUris.ForToken(token), mode, display, type, sequence, ended, playlistType));
+        FragmentTimestampType type = FragmentTimestampType.ServerTimestamp, long sequence = 0, bool ended = false, string? playlistType = null, string? token = null, long media = 0) =>
+        HlsPlaylistWriter.WriteMedia(new MediaPlaylistSpec(fragments, HlsUris.ForToken(token), mode, display, type, media, sequence, ended, playlistType));
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public void LiveWindow_StartsWithVersion7_AndMediaSequenceOfTheFirstFragment()
+    public void LiveWindow_StartsWithVersion7_TheGivenMediaSequence_AndFragmentsByNumber()
     {
-        var lines = Lines(Media(FixtureFragments.Make(5, firstNumber: 42)));
+        var lines = Lines(Media(FixtureFragments.Make(5, firstNumber: 42), media: 7));
 
         Assert.Equal("#EXTM3U", lines[0]);
         Assert.Contains("#EXT-X-VERSION:7", lines);
-        Assert.Contains("#EXT-X-MEDIA-SEQUENCE:42", lines);
+        Assert.Contains("#EXT-X-MEDIA-SEQUENCE:7", lines);
         Assert.DoesNotContain("#EXT-X-ENDLIST", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("#EXT-X-PLAYLIST-TYPE", StringComparison.Ordinal));
         Assert.Equal(["fragments/42.m4s", "fragments/43.m4s", "fragments/44.m4s", "fragments/45.m4s", "fragments/46.m4s"], lines.Where(l => !l.StartsWith('#')));
