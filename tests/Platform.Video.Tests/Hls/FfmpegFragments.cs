@@ -81,15 +81,18 @@ internal sealed partial record FfmpegFragments(byte[] Init, string Codecs, IRead
         }
     }
 
-    /// <summary>Puts the fragments into <paramref name="reader"/> as stream <paramref name="stream"/>, the first received at <paramref name="firstServerTime"/>.</summary>
-    public void AddTo(MemoryFragmentReader reader, string stream, DateTimeOffset firstServerTime, long firstNumber = 0)
+    /// <summary>
+    /// Puts the fragments into <paramref name="reader"/> as stream <paramref name="stream"/>, the first received at
+    /// <paramref name="firstServerTime"/>, numbered as the store numbers them (server milliseconds × 1000, so not consecutive).
+    /// </summary>
+    public void AddTo(MemoryFragmentReader reader, string stream, DateTimeOffset firstServerTime)
     {
         reader.AddInit(stream, "s0-0", Init, Codecs);
         var at = firstServerTime;
         for (var i = 0; i < Fragments.Count; i++)
         {
             var (data, duration) = Fragments[i];
-            reader.Add(stream, new Platform.Video.Store.FragmentInfo(firstNumber + i, "s0-0", at.AddMilliseconds(-300), at, duration, data.Length, i == 0), data);
+            reader.Add(stream, new Platform.Video.Store.FragmentInfo(at.ToUnixTimeMilliseconds() * 1000, "s0-0", at.AddMilliseconds(-300), at, duration, data.Length, i == 0), data);
             at += duration;
         }
     }
