@@ -2,6 +2,7 @@ using Platform.Functions.Clickstream;
 using Platform.Functions.Commands;
 using Platform.Runtime.Hosting;
 using Platform.Triggers.Hosting;
+using Platform.Video.Hls;
 using Platform.Video.Hosting;
 using Platform.Video.Ingest.Rtmp;
 
@@ -13,9 +14,10 @@ if (args is ["produce", .. var produceArgs])
 
 var builder = PlatformApplication.CreateBuilder(args is ["redrive", ..] ? [] : args);
 builder.AddStreamTriggers();
-builder.Services.AddPlatformVideo(builder.Configuration).AddRtmpIngest(builder.Configuration);
+builder.Services.AddPlatformVideo(builder.Configuration).AddRtmpIngest(builder.Configuration).AddVideoPlayback(builder.Configuration);
 builder.Services.AddSingleton<PageViewCounter>();
 var app = builder.Build();
+app.UseVideoPlayback();
 app.MapPlatform();
 app.MapGet("/samples/clickstream", (PageViewCounter counter) => counter.Snapshot());
 await app.InitializeStorageAsync();
