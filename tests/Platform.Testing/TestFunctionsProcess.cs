@@ -13,6 +13,7 @@ public sealed class TestFunctionsProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private TestFunctionsProcess(Process process, int port)
     {
@@ -134,6 +135,12 @@ public sealed class TestFunctionsProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

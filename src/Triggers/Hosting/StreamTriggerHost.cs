@@ -133,12 +133,13 @@ public sealed partial class StreamTriggerHost : BackgroundService
             await _leases.HeartbeatAsync(_identity.Id, cancellationToken);
             _identity.HeartbeatSucceeded();
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            Log.HeartbeatFailed(_logger, e);
-        }
-        catch (OperationCanceledException)
-        {
+            // Stopping: the write may be cut off; nothing to report.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Log.HeartbeatFailed(_logger, e);
+            }
         }
     }
 
