@@ -120,7 +120,9 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         var latest = takeover.Values.Max(ticks => TimeSpan.FromTicks(ticks - stopTicks));
         output.WriteLine($"A invoked B's shards {string.Join(", ", takeover.Select(t => $"{t.Key} after {TimeSpan.FromTicks(t.Value - stopTicks).TotalSeconds:F2} s"))} of B's exit");
-        Assert.True(latest < TimeSpan.FromSeconds(failoverSeconds / 3 + 2.5), $"A took {latest.TotalSeconds:F1} s to invoke B's released shards; it should take them on its next round ({failoverSeconds / 3:F1} s), not wait for the failover time ({failoverSeconds} s).");
+        // Released shards are taken on A's next round (every third of the failover time); a crashed host's would
+        // take the whole failover time or more.
+        Assert.True(latest < TimeSpan.FromSeconds(failoverSeconds * 2 / 3), $"A took {latest.TotalSeconds:F1} s to invoke B's released shards; it should take them on its next round ({failoverSeconds / 3:F1} s), not wait for the failover time ({failoverSeconds} s).");
 
         Assert.Empty(producer.Failures);
         Assert.Empty(ProbeAudit.Overlaps(lines, new Dictionary<string, int>()));
