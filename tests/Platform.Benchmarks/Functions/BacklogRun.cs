@@ -43,6 +43,12 @@ internal static class BacklogRun
             {
                 md.AppendLine(await DrainAsync(host, 100, options, cancellationToken));
             }
+
+            // The stream read path alone, for comparison: what the trigger could get at most from GetRecords.
+            await using (var host = await BenchTriggerHost.CreateAsync(folder, typeof(NoOpDefaultBatches), Settings()))
+            {
+                md.AppendLine(await ReadRawAsync(host, options, cancellationToken));
+            }
         }
         finally
         {
@@ -91,6 +97,35 @@ internal static class BacklogRun
             }
         }, cancellationToken)));
         return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<string> ReadRawAsync(BenchTriggerHost host, FunctionsBenchOptions options, CancellationToken cancellationToken)
+    {
+        var streams = host.Streams;
+        var shards = (await streams.DescribeAsync(Stream, cancellationToken)).Shards;
+        var total = 0L;
+        var calls = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(shards.Select(shard => Task.Run(async () =>
+        {
+            var iterator = await streams.GetShardIteratorAsync(Stream, shard.ShardId, IteratorType.TrimHorizon, null, null, cancellationToken);
+            while (iterator is not null)
+            {
+                var result = await streams.GetRecordsAsync(iterator, StreamService.MaxGetRecordsLimit, cancellationToken);
+                Interlocked.Increment(ref calls);
+                if (result.Records.Count == 0)
+                {
+                    return;
+                }
+
+                Interlocked.Add(ref total, result.Records.Count);
+                iterator = result.NextShardIterator;
+            }
+        }, cancellationToken)));
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"backlog: raw GetRecords: {total:N0} records in {seconds:F2} s");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| GetRecords alone (no trigger), limit 10,000, all shards at once | {calls:N0} calls | {seconds:F2} | — | {total / seconds:N0} | — | {total * options.RecordSize / seconds / 1_000_000:F1} |");
     }
 
     private static async Task<string> DrainAsync(BenchTriggerHost host, int batchSize, FunctionsBenchOptions options, CancellationToken cancellationToken)
