@@ -1,3 +1,4 @@
+using Platform.Benchmarks.Functions;
 using Platform.Benchmarks.Kinesis;
 using Platform.Benchmarks.StorageAppend;
 
@@ -7,11 +8,12 @@ return args.FirstOrDefault() switch
 {
     "storage-append" => await StorageAppendCommand.RunAsync(args),
     "kinesis" => await KinesisCommand.RunAsync(args),
+    "functions" => await FunctionsCommand.RunAsync(args),
     _ => await UsageAsync(),
 };
 
 static async Task<int> UsageAsync()
 {
-    await Console.Error.WriteLineAsync($"usage:\n  {StorageAppendCommand.Usage}\n  {KinesisCommand.Usage}");
+    await Console.Error.WriteLineAsync($"usage:\n  {StorageAppendCommand.Usage}\n  {KinesisCommand.Usage}\n  {FunctionsCommand.Usage}");
     return 2;
 }

@@ -128,6 +128,16 @@ public sealed partial class FunctionCoordinator
             }
         }
 
+        // A processor that stopped on its own (a failed read, a heartbeat too old to invoke safely) leaves the lease
+        // ours, which the balancer counts as held: resume it, or the shard would stall until this host restarts.
+        foreach (var shard in eligible)
+        {
+            if (!_running.ContainsKey(shard) && states.TryGetValue(shard, out var own) && own.Owner == _identity.Id && own.ReleaseRequestedBy is null)
+            {
+                await TryClaimAsync(shard, incarnation, cancellationToken);
+            }
+        }
+
         if (plan.RequestRelease is { } wanted)
         {
             var current = await _leases.ReadAsync(_function.Name, settings.Stream, incarnation, wanted, cancellationToken);

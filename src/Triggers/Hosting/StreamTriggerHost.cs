@@ -23,6 +23,8 @@ public sealed partial class StreamTriggerHost : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<StreamTriggerHost> _logger;
     private readonly List<FunctionCoordinator> _coordinators;
+    private readonly CancellationTokenSource _heartbeatStop = new();
+    private Task _heartbeats = Task.CompletedTask;
 
     public StreamTriggerHost(TriggeredFunctionCatalog catalog, ILeaseStore leases, HostIdentity identity, StreamService streams, IServiceProvider services,
         FunctionMetrics metrics, IOptions<StreamsExtensionOptions> options, TimeProvider time, ILogger<StreamTriggerHost> logger)
@@ -53,19 +55,14 @@ public sealed partial class StreamTriggerHost : BackgroundService
                 s.MaximumRecordAge?.TotalSeconds ?? -1, s.ParallelizationFactor, s.ReportBatchItemFailures, s.OnFailure ?? "(none)", _identity.Id);
         }
 
+        // Heartbeats run on their own timer, not between rounds: a slow round (several storage calls per function)
+        // must not age the heartbeat past the point where this host's shard processors stop themselves. They go
+        // on while stopping until the in-flight batches are drained, so nobody takes a shard that is still running.
+        await HeartbeatAsync(stoppingToken);
+        _heartbeats = HeartbeatLoopAsync(_heartbeatStop.Token);
         var round = TimeSpan.FromSeconds(_options.LeaseFailoverSeconds / 3);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await _leases.HeartbeatAsync(_identity.Id, stoppingToken);
-                _identity.HeartbeatSucceeded();
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.HeartbeatFailed(_logger, e);
-            }
-
             foreach (var coordinator in _coordinators)
             {
                 try
@@ -93,6 +90,8 @@ public sealed partial class StreamTriggerHost : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         await Task.WhenAll(_coordinators.Select(c => c.StopAllAsync(release: true)));
+        await _heartbeatStop.CancelAsync();
+        await _heartbeats;
         try
         {
             await _leases.RemoveHostAsync(_identity.Id, cancellationToken);
@@ -100,6 +99,47 @@ public sealed partial class StreamTriggerHost : BackgroundService
         catch (Exception e)
         {
             Log.HeartbeatFailed(_logger, e);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _heartbeatStop.Dispose();
+        base.Dispose();
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromSeconds(_options.LeaseFailoverSeconds / 5);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await HeartbeatAsync(cancellationToken);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _leases.HeartbeatAsync(_identity.Id, cancellationToken);
+            _identity.HeartbeatSucceeded();
+        }
+        catch (Exception e)
+        {
+            // Stopping: the write may be cut off; nothing to report.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Log.HeartbeatFailed(_logger, e);
+            }
         }
     }
 
