@@ -20,11 +20,10 @@ var app = builder.Build();
 app.UseVideoPlayback();
 app.MapPlatform();
 app.MapGet("/samples/clickstream", (PageViewCounter counter) => counter.Snapshot());
-await app.InitializeStorageAsync();
 if (args is ["redrive", .. var redriveArgs])
 {
+    await app.InitializeStorageAsync();
     return await RedriveCommand.RunAsync(app.Services, redriveArgs);
 }
 
-await app.RunAsync();
-return 0;
+return await app.RunPlatformAsync();

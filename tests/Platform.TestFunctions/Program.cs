@@ -9,5 +9,4 @@ builder.AddStreamTriggers();
 builder.Services.AddSingleton<ProbeLog>();
 var app = builder.Build();
 app.MapPlatform();
-await app.InitializeStorageAsync();
-await app.RunAsync();
+return await app.RunPlatformAsync();

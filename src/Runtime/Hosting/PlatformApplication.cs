@@ -114,6 +114,26 @@ public static class PlatformApplication
         }
     }
 
+    /// <summary>
+    /// Initialises storage and runs the app until shutdown. A failure to start (an invalid setting, a function with a bad
+    /// trigger setting, unreachable storage) ends the process with exit code 1 and one line on stderr that names the
+    /// problem, instead of an unhandled-exception dump.
+    /// </summary>
+    public static async Task<int> RunPlatformAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await app.InitializeStorageAsync(cancellationToken);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"Platform could not start: {e.Message}");
+            return 1;
+        }
+    }
+
     /// <summary>Where host.json was read from, for the start-up report.</summary>
     public sealed record HostJsonLocation(string? Path);
 }
