@@ -170,11 +170,10 @@ public static class WhipOfferNegotiator
         var algorithm = parts[0].ToLowerInvariant();
         var expected = algorithm switch
         {
-            "sha-1" => 20,
             "sha-256" => 32,
             "sha-384" => 48,
             "sha-512" => 64,
-            _ => throw new SdpException(400, $"The offer's fingerprint uses {parts[0]}; expected sha-256 (or sha-1, sha-384, sha-512)."),
+            _ => throw new SdpException(400, $"The offer's fingerprint uses {parts[0]}; expected sha-256 (or sha-384, sha-512)."),
         };
         try
         {
