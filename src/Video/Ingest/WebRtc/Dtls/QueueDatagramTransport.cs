@@ -34,7 +34,8 @@ public sealed class QueueDatagramTransport(Action<byte[], int, int> send, int mt
         {
             if (!_incoming.TryTake(out var datagram, waitMillis))
             {
-                return -1;
+                // A completed queue returns at once; reporting a timeout would make the engine spin.
+                return _incoming.IsCompleted ? throw new IOException("The WebRTC session closed.") : -1;
             }
 
             var count = Math.Min(len, datagram.Length);

@@ -40,6 +40,7 @@ public sealed class WebRtcTransport : IHostedService, IAsyncDisposable
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
     private long _dropped;
+    private int _stopped;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +68,11 @@ public sealed class WebRtcTransport : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _socket?.Dispose();
         if (_receiveLoop is not null)
@@ -78,7 +84,6 @@ public sealed class WebRtcTransport : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
-        _stop.Dispose();
     }
 
     internal void Register(WebRtcSession session) => _byUfrag[session.LocalUfrag] = session;
