@@ -25,6 +25,8 @@ internal sealed class WhipTestHost : IAsyncDisposable
 
     public RecordingMediaIngest Ingest { get; }
 
+    public CollectingLoggerProvider Log { get; private init; } = null!;
+
     public Uri BaseAddress { get; }
 
     public WebRtcTransport Transport => _app.Services.GetRequiredService<WebRtcTransport>();
@@ -35,6 +37,9 @@ internal sealed class WhipTestHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var log = new CollectingLoggerProvider();
+        builder.Logging.AddProvider(log);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.WebHost.ConfigureKestrel(o => o.Listen(address, 0));
         var configuration = new Dictionary<string, string?>
         {
@@ -59,7 +64,7 @@ internal sealed class WhipTestHost : IAsyncDisposable
         }
 
         await app.StartAsync();
-        return new WhipTestHost(app, ingest, new Uri(app.Urls.First()));
+        return new WhipTestHost(app, ingest, new Uri(app.Urls.First())) { Log = log };
     }
 
     public async ValueTask DisposeAsync()

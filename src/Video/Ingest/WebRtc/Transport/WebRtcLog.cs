@@ -35,6 +35,9 @@ internal static partial class WebRtcLog
     [LoggerMessage(6009, LogLevel.Warning, "WebRTC UDP receive failed")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(6011, LogLevel.Error, "WHIP session {SessionId} failed")]
+    public static partial void SessionFailed(ILogger logger, Exception exception, string sessionId);
+
     [LoggerMessage(6010, LogLevel.Information, "WebRTC settings: port {Port}, bind {BindAddress}, session timeout {Timeout}, max sessions {MaxSessions}")]
     public static partial void Settings(ILogger logger, int port, string bindAddress, TimeSpan timeout, int maxSessions);
 }

@@ -13,7 +13,7 @@ public sealed partial class WebRtcSession
     private readonly List<RtcpHeader> _rtcpHeaders = [];
     private readonly List<uint> _goodbyes = [];
     private TimeSpan _lastReport;
-    private TimeSpan _lastPli = TimeSpan.MinValue;
+    private TimeSpan _lastPli = TimeSpan.FromDays(-1);
     private (uint CompactNtp, TimeSpan At)? _lastVideoSr;
     private (uint CompactNtp, TimeSpan At)? _lastAudioSr;
     private byte _firSequence;

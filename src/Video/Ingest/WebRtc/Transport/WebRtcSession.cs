@@ -228,6 +228,13 @@ public sealed partial class WebRtcSession : IAsyncDisposable
             WebRtcLog.PublishFailed(_logger, e, Id);
             _endReason = "the publish session refused media: " + e.Message;
         }
+#pragma warning disable CA1031 // A fault in one session's pipeline ends that session, logged, and never the process.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            WebRtcLog.SessionFailed(_logger, e, Id);
+            _endReason = "internal error: " + e.Message;
+        }
         finally
         {
             await CleanUpAsync();

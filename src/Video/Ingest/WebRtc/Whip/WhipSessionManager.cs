@@ -25,6 +25,9 @@ public sealed class WhipSessionManager(
 
     public int Count => _sessions.Count;
 
+    /// <summary>The sessions running now.</summary>
+    public IReadOnlyList<WebRtcSession> Active => [.. _sessions.Values];
+
     /// <summary>Starts a session for an offer and returns it with the SDP answer.</summary>
     /// <exception cref="SdpException">The offer is malformed (400) or cannot be taken (406).</exception>
     /// <exception cref="PublishRejectedException">The platform refuses the publisher (credential, busy stream, unknown stream).</exception>
