@@ -69,9 +69,15 @@ internal sealed class TestNetworkNamespace : IDisposable
         }
     }
 
-    /// <summary>Adds random loss to what the namespace sends (the publisher's media).</summary>
-    public void AddLoss(double percent) =>
-        Exec("tc", $"qdisc add dev {PeerInterface} root netem loss {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}%");
+    /// <summary>Adds random loss to what the namespace sends (the publisher's media); false when the kernel lacks netem.</summary>
+    public bool TryAddLoss(double percent)
+    {
+        var (code, error) = TryRun(
+            "ip", $"netns exec {Name} tc qdisc add dev {PeerInterface} root netem loss {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}%");
+        return code == 0 || (error.Contains("qdisc kind is unknown", StringComparison.Ordinal)
+            ? false
+            : throw new InvalidOperationException("tc netem failed: " + error));
+    }
 
     public void Exec(string command, string arguments) => Run("ip", $"netns exec {Name} {command} {arguments}");
 

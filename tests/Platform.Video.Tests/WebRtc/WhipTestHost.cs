@@ -33,7 +33,8 @@ internal sealed class WhipTestHost : IAsyncDisposable
 
     public WhipSessionManager Sessions => _app.Services.GetRequiredService<WhipSessionManager>();
 
-    public static async Task<WhipTestHost> StartAsync(IPAddress address, IDictionary<string, string?>? settings = null, string? page = null)
+    public static async Task<WhipTestHost> StartAsync(
+        IPAddress address, IDictionary<string, string?>? settings = null, string? page = null, IDatagramFaultInjector? faults = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -56,6 +57,10 @@ internal sealed class WhipTestHost : IAsyncDisposable
         var ingest = new RecordingMediaIngest();
         builder.Services.AddSingleton<IMediaIngest>(ingest);
         builder.Services.AddWhipIngest(builder.Configuration);
+        if (faults is not null)
+        {
+            builder.Services.AddSingleton(faults);
+        }
         var app = builder.Build();
         app.MapWhip();
         if (page is not null)

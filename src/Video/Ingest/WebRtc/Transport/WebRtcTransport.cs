@@ -24,10 +24,13 @@ public sealed class WebRtcTransport : IHostedService, IAsyncDisposable
     private Socket? _socket;
     private Task? _receiveLoop;
 
-    public WebRtcTransport(IOptions<WebRtcOptions> options, ILogger<WebRtcTransport> logger)
+    private readonly IDatagramFaultInjector? _faults;
+
+    public WebRtcTransport(IOptions<WebRtcOptions> options, ILogger<WebRtcTransport> logger, IEnumerable<IDatagramFaultInjector> faults)
     {
         _options = options.Value;
         _logger = logger;
+        _faults = faults.FirstOrDefault();
     }
 
     /// <summary>The bound local endpoint (valid after start).</summary>
@@ -173,6 +176,11 @@ public sealed class WebRtcTransport : IHostedService, IAsyncDisposable
     private void Dispatch(ReadOnlySpan<byte> datagram, SocketAddress from)
     {
         var kind = PacketClassifier.Classify(datagram);
+        if (_faults is not null && _faults.ShouldDrop(kind))
+        {
+            return;
+        }
+
         if (kind == PacketKind.Stun)
         {
             HandleStun(datagram, from);
