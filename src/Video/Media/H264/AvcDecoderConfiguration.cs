@@ -76,6 +76,23 @@ public sealed class AvcDecoderConfiguration
     public static string FormatCodecString(int profileIdc, int constraintFlags, int levelIdc) =>
         string.Create(CultureInfo.InvariantCulture, $"avc1.{profileIdc & 0xFF:x2}{constraintFlags & 0xFF:x2}{levelIdc & 0xFF:x2}");
 
+    /// <summary>A copy that declares <paramref name="nalLengthSize"/>-byte NAL unit lengths (the record's data is unchanged).</summary>
+    /// <param name="nalLengthSize">1, 2 or 4.</param>
+    public AvcDecoderConfiguration WithNalLengthSize(int nalLengthSize) =>
+        nalLengthSize is 1 or 2 or 4
+            ? new AvcDecoderConfiguration(
+                ProfileIndication,
+                ProfileCompatibility,
+                LevelIndication,
+                nalLengthSize,
+                SequenceParameterSets,
+                PictureParameterSets,
+                ChromaFormat,
+                BitDepthLuma,
+                BitDepthChroma,
+                SequenceParameterSetExtensions)
+            : throw new ArgumentOutOfRangeException(nameof(nalLengthSize), nalLengthSize, "NAL length size must be 1, 2 or 4.");
+
     /// <summary>Parses the first SPS, for the picture size and profile details.</summary>
     /// <exception cref="InvalidDataException">The SPS is malformed.</exception>
     public SequenceParameterSet ParseSequenceParameterSet() => SpsParser.Parse(SequenceParameterSets[0].Span);

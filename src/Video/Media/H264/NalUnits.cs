@@ -14,6 +14,22 @@ public static class NalUnits
     public static NalUnitType TypeOf(ReadOnlySpan<byte> nalUnit) =>
         nalUnit.IsEmpty ? NalUnitType.Unspecified : (NalUnitType)(nalUnit[0] & 0x1F);
 
+    /// <summary>True when a length-prefixed access unit holds an IDR slice (a keyframe).</summary>
+    /// <param name="accessUnit">NAL units with 4-byte big-endian lengths.</param>
+    /// <exception cref="InvalidDataException">A length runs past the end.</exception>
+    public static bool ContainsIdrSlice(ReadOnlySpan<byte> accessUnit)
+    {
+        foreach (var range in SplitLengthPrefixed(accessUnit))
+        {
+            if (TypeOf(accessUnit[range]) == NalUnitType.IdrSlice)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Splits an Annex B byte stream at its start codes (3- or 4-byte) and returns the NAL units' ranges.</summary>
     /// <param name="stream">Annex B bytes; anything before the first start code is ignored.</param>
     public static List<Range> SplitAnnexB(ReadOnlySpan<byte> stream)

@@ -77,4 +77,27 @@ public sealed class AvcDecoderConfigurationTests
     {
         Assert.Throws<InvalidDataException>(() => AvcDecoderConfiguration.Build(Pps, Pps));
     }
+
+    [Fact]
+    public void Parse_OnRandomBytes_ThrowsOnlyInvalidDataException()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[random.Next(0, 64)];
+            random.NextBytes(bytes);
+            if (bytes.Length > 0)
+            {
+                bytes[0] = 1;
+            }
+
+            try
+            {
+                AvcDecoderConfiguration.Parse(bytes);
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+    }
 }

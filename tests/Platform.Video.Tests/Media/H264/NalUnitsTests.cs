@@ -48,4 +48,11 @@ public sealed class NalUnitsTests
         Assert.Equal(NalUnitType.Sps, NalUnits.TypeOf([0x67]));
         Assert.Equal(NalUnitType.NonIdrSlice, NalUnits.TypeOf([0x41]));
     }
+
+    [Fact]
+    public void ContainsIdrSlice_FindsAnIdrAfterOtherNalUnits()
+    {
+        Assert.True(NalUnits.ContainsIdrSlice([0, 0, 0, 2, 0x09, 0xF0, 0, 0, 0, 2, 0x65, 1]));
+        Assert.False(NalUnits.ContainsIdrSlice([0, 0, 0, 2, 0x09, 0xF0, 0, 0, 0, 2, 0x41, 1]));
+    }
 }
