@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Platform.Video.Media;
+using Platform.Video.Media.Fragmenting;
 using Platform.Video.Media.H264;
 using Xunit.Abstractions;
 
@@ -37,6 +38,7 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
     {
         var (units, configs, stats, _) = await PublishAsync(lossPercent: 0, minimumKeyframes: 2);
         AssertDecodableStream(units, configs);
+        AssertFragmentsDecode(units, configs);
         Assert.Equal(0, stats.SrtpFailures);
     }
 
@@ -138,6 +140,37 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
             kind == Ingest.WebRtc.Transport.PacketKind.Rtp && Random.Shared.NextDouble() * 100 < percent;
     }
 
+    /// <summary>The same units through the platform's fragmenter give fMP4 that ffmpeg decodes (video and Opus audio).</summary>
+    private void AssertFragmentsDecode(IReadOnlyList<AccessUnit> units, IReadOnlyList<TrackConfig> configs)
+    {
+        var fragmenter = new Fragmenter(new FragmenterOptions(), DateTimeOffset.UtcNow);
+        var outputs = new List<FragmentOutput>();
+        fragmenter.SetTrack(configs.First(c => c.Kind == TrackKind.Video), outputs);
+        fragmenter.SetTrack(configs.First(c => c.Kind == TrackKind.Audio), outputs);
+        foreach (var unit in units)
+        {
+            fragmenter.Add(unit, outputs);
+        }
+
+        fragmenter.Flush(outputs);
+        using var file = new MemoryStream();
+        var inits = 0;
+        foreach (var item in outputs)
+        {
+            if (item is InitSegment init && ++inits == 1)
+            {
+                file.Write(init.Data.Span);
+            }
+            else if (item is MediaFragment fragment && inits == 1)
+            {
+                file.Write(fragment.Data.Span);
+            }
+        }
+
+        Assert.Contains(outputs, o => o is MediaFragment);
+        RunFfmpeg(file.ToArray(), ".mp4");
+    }
+
     /// <summary>Every video unit holds whole NAL units, keyframes hold an IDR, and ffmpeg decodes the stream without errors.</summary>
     private void AssertDecodableStream(IReadOnlyList<AccessUnit> units, IReadOnlyList<TrackConfig> configs)
     {
@@ -174,8 +207,13 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
             annexB.Write(NalUnits.LengthPrefixedToAnnexB(unit.Data.Span));
         }
 
-        var file = Path.Combine(Path.GetTempPath(), "whip-" + Guid.NewGuid().ToString("N") + ".h264");
-        File.WriteAllBytes(file, annexB.ToArray());
+        RunFfmpeg(annexB.ToArray(), ".h264");
+    }
+
+    private void RunFfmpeg(byte[] media, string extension)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "whip-" + Guid.NewGuid().ToString("N") + extension);
+        File.WriteAllBytes(file, media);
         try
         {
             using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -i {file} -f null -") { RedirectStandardError = true })
