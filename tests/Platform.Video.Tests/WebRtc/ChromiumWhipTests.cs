@@ -34,9 +34,9 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         """;
 
     [Fact]
-    public async Task Chromium_PublishesH264KeyframesAndOpusOverWhip()
+    public async Task Chromium_PublishesH264KeyframesAndOpusOverWhip_WhileGarbageHitsThePort()
     {
-        var (units, configs, stats, _) = await PublishAsync(lossPercent: 0, minimumKeyframes: 2);
+        var (units, configs, stats, _) = await PublishAsync(lossPercent: 0, minimumKeyframes: 2, garbage: true);
         AssertDecodableStream(units, configs);
         AssertFragmentsDecode(units, configs);
         Assert.Equal(0, stats.SrtpFailures);
@@ -52,7 +52,7 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
     }
 
     private static async Task<(IReadOnlyList<AccessUnit> Units, IReadOnlyList<TrackConfig> Configs, Ingest.WebRtc.Transport.WebRtcSessionStats Stats, string Log)> PublishAsync(
-        double lossPercent, int minimumKeyframes, bool untilNacked = false)
+        double lossPercent, int minimumKeyframes, bool untilNacked = false, bool garbage = false)
     {
         if (!File.Exists("/usr/bin/chromium"))
         {
@@ -98,6 +98,8 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         };
         chromium.BeginErrorReadLine();
         chromium.BeginOutputReadLine();
+        using var stopGarbage = new CancellationTokenSource();
+        var garbageTask = garbage ? SendGarbageAsync(host.Transport.LocalEndPoint, stopGarbage.Token) : Task.CompletedTask;
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -123,6 +125,8 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         }
         finally
         {
+            await stopGarbage.CancelAsync();
+            await garbageTask;
             if (!chromium.HasExited)
             {
                 chromium.Kill(entireProcessTree: true);
@@ -131,6 +135,32 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
 
             chromium.Dispose();
             profile.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Random STUN-, DTLS-, RTP- and RTCP-looking datagrams from another address, a bounded number per second.</summary>
+    private static async Task SendGarbageAsync(System.Net.IPEndPoint server, CancellationToken cancellationToken)
+    {
+        using var udp = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(server.Address, 0));
+        var random = new Random(5);
+        byte[] firsts = [0x00, 0x01, 22, 23, 0x80, 0x90, 0x81];
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    var junk = new byte[random.Next(1, 1200)];
+                    random.NextBytes(junk);
+                    junk[0] = firsts[random.Next(firsts.Length)];
+                    await udp.SendAsync(junk, server, cancellationToken);
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -216,13 +246,18 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         File.WriteAllBytes(file, media);
         try
         {
-            using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -i {file} -f null -") { RedirectStandardError = true })
+            using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -i {file} -fps_mode passthrough -f null -") { RedirectStandardError = true })
                 ?? throw new InvalidOperationException("ffmpeg (Debian package ffmpeg) is needed.");
             var errors = ffmpeg.StandardError.ReadToEnd();
             ffmpeg.WaitForExit();
             output.WriteLine(errors);
             Assert.Equal(0, ffmpeg.ExitCode);
-            Assert.Equal("", errors.Trim());
+
+            // The null muxer complains when variable-rate frames round to one tick of its time base; that is about
+            // ffmpeg's output side, not decoding, so only decoder and demuxer messages count.
+            var decodeErrors = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(line => !line.Contains("non monotonically increasing dts to muxer", StringComparison.Ordinal));
+            Assert.Empty(decodeErrors);
         }
         finally
         {
