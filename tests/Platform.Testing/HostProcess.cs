@@ -56,6 +56,8 @@ public sealed class HostProcess : IAsyncDisposable
         // Media listeners on free loopback ports, so hosts started side by side never fight over 1935 or 8189.
         psi.Environment["Platform__Video__Rtmp__Port"] = "0";
         psi.Environment["Platform__Video__Rtmp__BindAddress"] = "127.0.0.1";
+        psi.Environment["Platform__Video__WebRtc__Port"] = "0";
+        psi.Environment["Platform__Video__WebRtc__BindAddress"] = "127.0.0.1";
         switch (binding)
         {
             case HostBinding.UrlsArgument:

@@ -51,7 +51,7 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         output.WriteLine($"video frames {stats.VideoFrames}, dropped {stats.DroppedVideoFrames}, NACKed packets {stats.NackedPackets}, PLIs {stats.PlisSent}");
     }
 
-    private static async Task<(IReadOnlyList<AccessUnit> Units, IReadOnlyList<TrackConfig> Configs, Ingest.WebRtc.Transport.WebRtcSessionStats Stats, string Log)> PublishAsync(
+    private static async Task<(IReadOnlyList<AccessUnit> Units, IReadOnlyList<TrackConfig> Configs, global::Platform.Video.Ingest.WebRtc.Transport.WebRtcSessionStats Stats, string Log)> PublishAsync(
         double lossPercent, int minimumKeyframes, bool untilNacked = false, bool garbage = false)
     {
         if (!File.Exists("/usr/bin/chromium"))
@@ -164,10 +164,10 @@ public sealed class ChromiumWhipTests(ITestOutputHelper output)
         }
     }
 
-    private sealed class RandomRtpLoss(double percent) : Ingest.WebRtc.Transport.IDatagramFaultInjector
+    private sealed class RandomRtpLoss(double percent) : global::Platform.Video.Ingest.WebRtc.Transport.IDatagramFaultInjector
     {
-        public bool ShouldDrop(Ingest.WebRtc.Transport.PacketKind kind) =>
-            kind == Ingest.WebRtc.Transport.PacketKind.Rtp && Random.Shared.NextDouble() * 100 < percent;
+        public bool ShouldDrop(global::Platform.Video.Ingest.WebRtc.Transport.PacketKind kind) =>
+            kind == global::Platform.Video.Ingest.WebRtc.Transport.PacketKind.Rtp && Random.Shared.NextDouble() * 100 < percent;
     }
 
     /// <summary>The same units through the platform's fragmenter give fMP4 that ffmpeg decodes (video and Opus audio).</summary>
