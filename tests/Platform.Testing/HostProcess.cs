@@ -5,13 +5,15 @@ using System.Text;
 namespace Platform.Testing;
 
 /// <summary>
-/// The platform host (functions/, built in the same configuration as the caller) started as its own
-/// process on a free loopback port; its output is collected, and disposing kills its process tree.
+/// A platform app (functions/ by default, or another app such as tests/Platform.TestFunctions, built in the same
+/// configuration as the caller) started as its own process on a free loopback port; its output is collected. It can
+/// be ended as a crash (SIGKILL) or politely (SIGTERM); disposing kills its process tree if it still runs.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private HostProcess(Process process, int port, string workingDirectory)
     {
@@ -41,7 +43,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument)
+    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument) =>
+        StartApp(AppDll("functions", "Platform.Functions"), workingDirectory, environment, binding, []);
+
+    /// <summary>Starts the app built from <c>{projectFolder}/{assemblyName}.dll</c> with extra command-line arguments.</summary>
+    public static HostProcess StartApp(string appDll, string workingDirectory, IDictionary<string, string>? environment, HostBinding binding, IReadOnlyList<string> arguments)
     {
         var port = LoopbackPort.Free();
         var psi = new ProcessStartInfo("dotnet")
@@ -50,7 +56,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.ArgumentList.Add(FunctionsDll());
+        psi.ArgumentList.Add(appDll);
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         // Media listeners on free loopback ports, so hosts started side by side never fight over 1935 or 8189.
@@ -71,6 +77,11 @@ public sealed class HostProcess : IAsyncDisposable
                 psi.Environment["Platform__Http__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 psi.Environment["Platform__Http__BindAddress"] = "127.0.0.1";
                 break;
+        }
+
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
         }
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -115,12 +126,30 @@ public sealed class HostProcess : IAsyncDisposable
         throw new TimeoutException($"Host did not become healthy in {timeout}: {Output}");
     }
 
+    /// <summary>Waits for the process to end; its exit code.</summary>
+    /// <exception cref="TimeoutException">It is still running after <paramref name="timeout"/>.</exception>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await Task.Delay(100); // let the output readers drain
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The host did not exit in {timeout}: {Output}");
+        }
+
+        _process.WaitForExit(); // lets the output readers drain
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as a service manager stops a host: it drains, checkpoints and releases its shards.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("Cannot run kill.");
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>
@@ -135,6 +164,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -157,13 +192,13 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static string FunctionsDll()
+    /// <summary>An app's dll in the caller's configuration: <c>{projectFolder}/bin/{Configuration}/{tfm}/{assemblyName}.dll</c>.</summary>
+    public static string AppDll(string projectFolder, string assemblyName)
     {
-        // <project>/bin/<Configuration>/<tfm>/ of whichever test or tool project runs this → functions/bin/<Configuration>/<tfm>/
+        // <project>/bin/<Configuration>/<tfm>/ of whichever test or tool project runs this.
         var callerBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = callerBin.Parent!.Name;
-        var dll = Path.Combine(RepoPaths.Root, "functions", "bin", configuration, callerBin.Name, "Platform.Functions.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build functions/ first.", dll);
+        var dll = Path.Combine(RepoPaths.Root, projectFolder, "bin", callerBin.Parent!.Name, callerBin.Name, assemblyName + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {projectFolder}/ first.", dll);
     }
 
 }

@@ -92,8 +92,8 @@ internal static class LatencyRun
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
-        TestFunctionsProcess? writer = null;
-        TestFunctionsProcess? consumer = null;
+        HostProcess? writer = null;
+        HostProcess? consumer = null;
         try
         {
             // The writer runs its own Latency function on a stream nobody writes, so only the other host invokes this one.

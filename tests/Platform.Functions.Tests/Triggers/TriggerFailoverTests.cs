@@ -20,7 +20,7 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("platform-triggers-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
-    private readonly List<TestFunctionsProcess> _hosts = [];
+    private readonly List<HostProcess> _hosts = [];
     private AzuriteServer? _azurite;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -153,7 +153,7 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
         _azurite = await AzuriteServer.StartAsync();
         var stream = "probe-" + Guid.NewGuid().ToString("N")[..10];
         var probe = new ProbeFile(Path.Combine(_folder, "probe.log"));
-        TestFunctionsProcess Start(string name)
+        HostProcess Start(string name)
         {
             var directory = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
             var host = TestFunctionsProcess.Start(directory, new Dictionary<string, string>
@@ -254,5 +254,5 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    private sealed record HostPair(TestFunctionsProcess A, TestFunctionsProcess B, KinesisClient Client, string Stream, ProbeFile Probe);
+    private sealed record HostPair(HostProcess A, HostProcess B, KinesisClient Client, string Stream, ProbeFile Probe);
 }
