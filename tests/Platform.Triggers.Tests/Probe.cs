@@ -15,6 +15,9 @@ public sealed class Probe
 
     public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
 
+    /// <summary>Opened by a test to let a held function go on.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Set by a test to change a function's behaviour mid-test.</summary>
     public bool Fail { get => Volatile.Read(ref _fail); set => Volatile.Write(ref _fail, value); }
 

@@ -150,18 +150,19 @@ public sealed class StreamTriggerBehaviourTests
         await using var host = await StartAsync(typeof(ParallelFunctions), probe, async s =>
         {
             await s.CreateStreamAsync("parallel", 1, null, CancellationToken.None);
-            await s.PutRecordsAsync("parallel", Inputs(400, "p", i => "key" + (i % 20).ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
+            // Keys not aligned with record positions, so only lanes chosen by key keep each key's order.
+            await s.PutRecordsAsync("parallel", Inputs(400, "p", i => "key" + (i * 7 % 13).ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
         });
 
         await TriggerTestHost.EventuallyAsync(() => probe.Invocations.Sum(x => x.Data.Length) >= 400, "all 400 records are delivered");
 
         Assert.True(probe.MaxConcurrent > 1, $"at most {probe.MaxConcurrent} batch ran at a time");
         var order = probe.Invocations.OrderBy(i => i.At).SelectMany(i => i.Data).ToList();
-        foreach (var key in Enumerable.Range(0, 20))
+        foreach (var key in Enumerable.Range(0, 13))
         {
-            var ofKey = order.Where(d => int.Parse(d[1..], CultureInfo.InvariantCulture) % 20 == key).Select(d => int.Parse(d[1..], CultureInfo.InvariantCulture)).ToList();
+            var ofKey = order.Select(d => int.Parse(d[1..], CultureInfo.InvariantCulture)).Where(i => i * 7 % 13 == key).ToList();
             Assert.Equal(ofKey.Order(), ofKey);
-            Assert.Equal(20, ofKey.Count);
+            Assert.Equal(Enumerable.Range(0, 400).Count(i => i * 7 % 13 == key), ofKey.Count);
         }
     }
 
@@ -171,7 +172,11 @@ public sealed class StreamTriggerBehaviourTests
         public async Task RunAsync([StreamTrigger("lineage", BatchSize = 5)] StreamRecord[] records, CancellationToken cancellationToken)
         {
             probe.Record(records, 1);
-            await Task.Delay(20, cancellationToken);
+            if (records[0].ShardId == "shardId-000000000000")
+            {
+                // The parent is held until the test has seen that the children wait for it.
+                await probe.Gate.Task.WaitAsync(cancellationToken);
+            }
         }
     }
 
@@ -189,6 +194,9 @@ public sealed class StreamTriggerBehaviourTests
         await host.Streams.SplitShardAsync("lineage", "shardId-000000000000", (UInt128.MaxValue / 2).ToString(CultureInfo.InvariantCulture), CancellationToken.None);
         await TriggerTestHost.EventuallyAsync(async () => (await host.Streams.DescribeAsync("lineage", CancellationToken.None)).Status == "ACTIVE", "the split completes");
         await host.Streams.PutRecordsAsync("lineage", Inputs(40, "child", i => "k" + i.ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // several lease rounds with the children ready and the parent unfinished
+        Assert.All(probe.Invocations, i => Assert.Equal("shardId-000000000000", i.ShardId));
+        probe.Gate.SetResult();
 
         await TriggerTestHost.EventuallyAsync(() => probe.Invocations.Sum(x => x.Data.Length) >= 100, "all 100 records are delivered", TimeSpan.FromSeconds(30));
         var parent = probe.Invocations.Where(i => i.ShardId == "shardId-000000000000").ToList();
@@ -262,7 +270,15 @@ public sealed class StreamTriggerBehaviourTests
             probe.Record(records, context.Attempt);
             if (context.Attempt == 1)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    probe.Fail = true; // the timeout cancelled the token
+                    throw;
+                }
             }
         }
     }
@@ -281,6 +297,7 @@ public sealed class StreamTriggerBehaviourTests
         await TriggerTestHost.EventuallyAsync(() => probe.Invocations.Count >= 2, "the timed-out batch is retried");
         var invocations = probe.Invocations.ToArray();
         Assert.Equal([1, 2], invocations.Take(2).Select(i => i.Attempt));
+        Assert.True(probe.Fail, "the function's cancellation token did not fire at the timeout");
         Assert.True(invocations[1].At - invocations[0].At >= TimeSpan.FromSeconds(0.9));
         Assert.Equal(invocations[0].SequenceNumbers, invocations[1].SequenceNumbers);
     }

@@ -206,22 +206,22 @@ public sealed class FunctionInvoker
         timeoutSource.CancelAfter(timeout);
         var services = context.InstanceServices;
         var arguments = new object?[_sources.Length];
-        for (var i = 0; i < _sources.Length; i++)
-        {
-            arguments[i] = _sources[i] switch
-            {
-                ParameterSource.Trigger => triggerArgument,
-                ParameterSource.Context => context,
-                ParameterSource.CancellationToken => timeoutSource.Token,
-                ParameterSource.Logger => context.Logger,
-                _ => services.GetService(_parameterTypes[i])
-                    ?? throw new InvalidOperationException($"Function {Definition.Name}: no service of type {_parameterTypes[i]} is registered."),
-            };
-        }
-
         object? instance = null;
         try
         {
+            for (var i = 0; i < _sources.Length; i++)
+            {
+                arguments[i] = _sources[i] switch
+                {
+                    ParameterSource.Trigger => triggerArgument,
+                    ParameterSource.Context => context,
+                    ParameterSource.CancellationToken => timeoutSource.Token,
+                    ParameterSource.Logger => context.Logger,
+                    _ => services.GetService(_parameterTypes[i])
+                        ?? throw new InvalidOperationException($"Function {Definition.Name}: no service of type {_parameterTypes[i]} is registered."),
+                };
+            }
+
             instance = _factory?.Invoke(services, null);
             var returned = _call(instance, arguments);
             var pending = _await(returned);

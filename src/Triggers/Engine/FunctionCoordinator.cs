@@ -25,7 +25,7 @@ public sealed partial class FunctionCoordinator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ShardProcessor> _running = new(StringComparer.Ordinal);
-    private readonly List<Task> _handovers = [];
+    private readonly Dictionary<string, Task> _handovers = new(StringComparer.Ordinal);
     private string? _missingLogged;
 
     public FunctionCoordinator(TriggeredFunction function, StreamService streams, ILeaseStore leases, IServiceProvider services, FunctionMetrics metrics,
@@ -82,6 +82,7 @@ public sealed partial class FunctionCoordinator
             if (processor.Completion.IsCompleted)
             {
                 _running.Remove(shard);
+                processor.Dispose();
                 continue;
             }
 
@@ -89,17 +90,38 @@ public sealed partial class FunctionCoordinator
             {
                 Log.LeaseTaken(_logger, _function.Name, shard, lease?.Owner);
                 _running.Remove(shard);
-                await processor.AbandonAsync();
+                _handovers[shard] = Finish(processor, processor.AbandonAsync());
             }
             else if (lease.ReleaseRequestedBy is { } requester && requester != _identity.Id)
             {
                 Log.HandingOver(_logger, _function.Name, shard, requester);
                 _running.Remove(shard);
-                _handovers.Add(processor.StopAsync(Drain, release: true));
+                _handovers[shard] = Finish(processor, processor.StopAsync(Drain, release: true));
             }
         }
 
-        _handovers.RemoveAll(t => t.IsCompleted);
+        foreach (var (shard, task) in _handovers.ToList())
+        {
+            if (task.IsCompleted)
+            {
+                _handovers.Remove(shard);
+            }
+        }
+
+        // A handover whose final release write failed leaves the lease ours with a request on it: release it now,
+        // or the asking host would wait for a shard nobody processes.
+        foreach (var (shard, lease) in leases)
+        {
+            if (lease.State.Owner == _identity.Id && lease.State.ReleaseRequestedBy is { } asker && asker != _identity.Id &&
+                !_running.ContainsKey(shard) && !_handovers.ContainsKey(shard))
+            {
+                var fresh = await _leases.ReadAsync(_function.Name, settings.Stream, incarnation, shard, cancellationToken);
+                if (fresh is not null && fresh.State.Owner == _identity.Id)
+                {
+                    await _leases.TryWriteAsync(_function.Name, settings.Stream, incarnation, fresh.State with { Owner = null, ReleaseRequestedBy = null }, fresh, cancellationToken);
+                }
+            }
+        }
         if (!_identity.HeartbeatFresh(Failover))
         {
             return;
@@ -122,7 +144,7 @@ public sealed partial class FunctionCoordinator
         var plan = LeaseBalancer.Plan(_identity.Id, live, eligible, states);
         foreach (var shard in plan.Claim)
         {
-            if (!_running.ContainsKey(shard))
+            if (!_running.ContainsKey(shard) && !_handovers.ContainsKey(shard))
             {
                 await TryClaimAsync(shard, incarnation, cancellationToken);
             }
@@ -132,7 +154,7 @@ public sealed partial class FunctionCoordinator
         // ours, which the balancer counts as held: resume it, or the shard would stall until this host restarts.
         foreach (var shard in eligible)
         {
-            if (!_running.ContainsKey(shard) && states.TryGetValue(shard, out var own) && own.Owner == _identity.Id && own.ReleaseRequestedBy is null)
+            if (!_running.ContainsKey(shard) && !_handovers.ContainsKey(shard) && states.TryGetValue(shard, out var own) && own.Owner == _identity.Id && own.ReleaseRequestedBy is null)
             {
                 await TryClaimAsync(shard, incarnation, cancellationToken);
             }
@@ -166,6 +188,11 @@ public sealed partial class FunctionCoordinator
         }
 
         var state = (current?.State ?? new LeaseState { ShardId = shard }) with { Owner = _identity.Id, ReleaseRequestedBy = null };
+        if (state.Checkpoint is null && state.StartedAt is null)
+        {
+            state = state with { StartedAt = _time.GetUtcNow() };
+        }
+
         var claimed = await _leases.TryWriteAsync(_function.Name, settings.Stream, incarnation, state, current, cancellationToken);
         if (claimed is null)
         {
@@ -183,10 +210,27 @@ public sealed partial class FunctionCoordinator
     /// <summary>Stops every processor: drains in-flight batches, checkpoints and (when <paramref name="release"/>) frees the leases.</summary>
     public async Task StopAllAsync(bool release)
     {
-        var stopping = _running.Values.Select(p => p.StopAsync(Drain, release)).Concat(_handovers).ToList();
+        var stopping = _running.Values.Select(p => Finish(p, p.StopAsync(Drain, release))).Concat(_handovers.Values).ToList();
         _running.Clear();
-        await Task.WhenAll(stopping);
         _handovers.Clear();
+        await Task.WhenAll(stopping);
+    }
+
+    /// <summary>Waits for a processor to stop (never throwing) and then frees its resources.</summary>
+    private async Task Finish(ShardProcessor processor, Task stopping)
+    {
+        try
+        {
+            await stopping;
+        }
+        catch (Exception e)
+        {
+            Log.StopFailed(_logger, _function.Name, processor.ShardId, e);
+        }
+        finally
+        {
+            processor.Dispose();
+        }
     }
 
     private static partial class Log
@@ -199,6 +243,9 @@ public sealed partial class FunctionCoordinator
 
         [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Function {Function}: shard {Shard} is now owned by {Owner}; stopping here")]
         public static partial void LeaseTaken(ILogger logger, string function, string shard, string? owner);
+
+        [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Function {Function}: stopping shard {Shard} failed")]
+        public static partial void StopFailed(ILogger logger, string function, string shard, Exception exception);
 
         [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Function {Function}: handing shard {Shard} over to {Host}")]
         public static partial void HandingOver(ILogger logger, string function, string shard, string host);

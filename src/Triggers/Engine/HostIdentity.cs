@@ -7,7 +7,8 @@ public sealed class HostIdentity(TimeProvider time)
 
     public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}".ToLowerInvariant();
 
-    public void HeartbeatSucceeded() => Interlocked.Exchange(ref _lastHeartbeat, time.GetUtcNow().UtcTicks);
+    /// <summary>The heartbeat stamped <paramref name="at"/> (the time written into it) is stored.</summary>
+    public void HeartbeatSucceeded(DateTimeOffset at) => Interlocked.Exchange(ref _lastHeartbeat, at.UtcTicks);
 
     /// <summary>True when the last successful heartbeat is younger than <paramref name="within"/>: only then may this host
     /// start invocations on its shards, because after the failover time others may take them over.</summary>

@@ -36,6 +36,7 @@ public sealed partial class ShardProcessor : IDisposable
     private readonly CheckpointTracker _tracker;
     private readonly Channel<StreamRecord[]>[] _lanes;
     private long _lastCheckpointTicks;
+    private ShardPosition? _readPosition;
     private Task? _run;
 
     public ShardProcessor(TriggeredFunction function, StreamService streams, LeaseHandle lease, IServiceProvider services, FunctionMetrics metrics,
@@ -127,8 +128,12 @@ public sealed partial class ShardProcessor : IDisposable
         {
             await Task.WhenAll(lanes);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || _hardStop.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            Log.LaneFailed(_logger, _function.Name, ShardId, e);
         }
 
         if (_abandoned)
@@ -155,7 +160,8 @@ public sealed partial class ShardProcessor : IDisposable
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
         var settings = _function.Settings;
-        var iterator = await NewIteratorAsync(_tracker.SafePosition, cancellationToken);
+        _readPosition = _tracker.SafePosition;
+        var iterator = await NewIteratorAsync(_readPosition, cancellationToken);
         var idle = TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -166,13 +172,15 @@ public sealed partial class ShardProcessor : IDisposable
             }
             catch (KinesisException e) when (e.ErrorType == KinesisErrors.ExpiredIterator)
             {
-                iterator = await NewIteratorAsync(_tracker.SafePosition, cancellationToken);
+                // Continue after what was read (it is queued in the lanes), not from the checkpoint.
+                iterator = await NewIteratorAsync(_readPosition, cancellationToken);
                 continue;
             }
 
             if (result.Records.Count > 0)
             {
                 await DispatchAsync(result.Records, cancellationToken);
+                _readPosition = ShardPosition.After(result.Records[^1].SequenceNumber.ToString());
             }
 
             if (result.NextShardIterator is null)
@@ -196,6 +204,13 @@ public sealed partial class ShardProcessor : IDisposable
         if (position is { } at)
         {
             return await _streams.GetShardIteratorAsync(settings.Stream, ShardId, at.Inclusive ? IteratorType.AtSequenceNumber : IteratorType.AfterSequenceNumber, at.SequenceNumber, null, cancellationToken);
+        }
+
+        // LATEST is fixed when the function first claims the shard, so a restart or takeover before the first batch
+        // does not skip what arrived meanwhile.
+        if (settings.StartingPosition == StartingPosition.Latest && _lease.Current.State.StartedAt is { } started)
+        {
+            return await _streams.GetShardIteratorAsync(settings.Stream, ShardId, IteratorType.AtTimestamp, null, started, cancellationToken);
         }
 
         return settings.StartingPosition switch
@@ -342,13 +357,30 @@ public sealed partial class ShardProcessor : IDisposable
 
             if (!_leaseValid())
             {
-                // This host could not renew its heartbeat in time: others may own the shard now. Invoke nothing more.
+                // This host could not renew its heartbeat in time: others may own the shard now. Invoke nothing more;
+                // the whole processor stops, and the coordinator resumes the shard from its checkpoint if it is still ours.
                 Log.LeaseExpired(_logger, _function.Name, ShardId);
-                await _hardStop.CancelAsync();
+                await StopEverythingAsync();
                 return;
             }
 
-            await _executor.RunAsync(batch, InvokeAsync, SendToFailureDestinationAsync, hard);
+            try
+            {
+                await _executor.RunAsync(batch, InvokeAsync, SendToFailureDestinationAsync, hard);
+            }
+            catch (OperationCanceledException) when (hard.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Not the function's fault (those are results): storage or the host itself. Stop the processor so the
+                // coordinator resumes it from the checkpoint, instead of leaving a dead lane that pins the shard.
+                Log.LaneFailed(_logger, _function.Name, ShardId, e);
+                await StopEverythingAsync();
+                return;
+            }
+
             _tracker.Completed(lane, batch.Count);
             var last = batch[^1];
             _metrics.IteratorAge(_function.Name, (_time.GetUtcNow() - last.ApproximateArrivalTimestamp).TotalMilliseconds);
@@ -360,6 +392,12 @@ public sealed partial class ShardProcessor : IDisposable
         }
     }
 
+    private async Task StopEverythingAsync()
+    {
+        await _readStop.CancelAsync();
+        await _hardStop.CancelAsync();
+    }
+
     private async Task MaybeCheckpointAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
@@ -369,7 +407,20 @@ public sealed partial class ShardProcessor : IDisposable
             return;
         }
 
-        if (!await _lease.SaveAsync(_tracker.SafePosition, finished: false, release: false, cancellationToken))
+        bool saved;
+        try
+        {
+            saved = await _lease.SaveAsync(_tracker.SafePosition, finished: false, release: false, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A storage fault: the next batch tries again; at worst a crash replays a little more.
+            Log.CheckpointFailed(_logger, _function.Name, ShardId, e);
+            Interlocked.Exchange(ref _lastCheckpointTicks, last);
+            return;
+        }
+
+        if (!saved)
         {
             LeaseLost = true;
             Log.LeaseLostOnCheckpoint(_logger, _function.Name, ShardId);
@@ -381,6 +432,14 @@ public sealed partial class ShardProcessor : IDisposable
 
     private async ValueTask<Binding.InvocationResult> InvokeAsync(IReadOnlyList<StreamRecord> batch, int attempt, CancellationToken cancellationToken)
     {
+        if (!_leaseValid())
+        {
+            // Retries and bisect halves are invocations too: none may start once others could own the shard.
+            Log.LeaseExpired(_logger, _function.Name, ShardId);
+            await StopEverythingAsync();
+            throw new OperationCanceledException(_hardStop.Token);
+        }
+
         var settings = _function.Settings;
         var invocationId = Guid.NewGuid().ToString();
         var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -471,6 +530,9 @@ public sealed partial class ShardProcessor : IDisposable
 
         [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Function {Function} shard {Shard}: {Count} records sent to {Destination} ({Condition})")]
         public static partial void SentToDestination(ILogger logger, string function, string shard, int count, string condition, string? destination);
+
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Function {Function} shard {Shard}: processing stopped by a fault outside the function; it resumes from the checkpoint")]
+        public static partial void LaneFailed(ILogger logger, string function, string shard, Exception exception);
 
         [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Function {Function} shard {Shard}: the on-failure destination failed; retrying (the shard waits)")]
         public static partial void DestinationFailed(ILogger logger, string function, string shard, Exception exception);

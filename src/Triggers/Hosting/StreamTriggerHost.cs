@@ -24,6 +24,8 @@ public sealed partial class StreamTriggerHost : BackgroundService
     private readonly ILogger<StreamTriggerHost> _logger;
     private readonly List<FunctionCoordinator> _coordinators;
     private readonly CancellationTokenSource _heartbeatStop = new();
+    private readonly SemaphoreSlim _roundGate = new(1, 1);
+    private volatile bool _stopping;
     private Task _heartbeats = Task.CompletedTask;
 
     public StreamTriggerHost(TriggeredFunctionCatalog catalog, ILeaseStore leases, HostIdentity identity, StreamService streams, IServiceProvider services,
@@ -63,16 +65,32 @@ public sealed partial class StreamTriggerHost : BackgroundService
         var round = TimeSpan.FromSeconds(_options.LeaseFailoverSeconds / 3);
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var coordinator in _coordinators)
+            await _roundGate.WaitAsync(CancellationToken.None);
+            try
             {
-                try
+                foreach (var coordinator in _coordinators)
                 {
-                    await coordinator.RunRoundAsync(stoppingToken);
+                    if (_stopping)
+                    {
+                        break;
+                    }
+
+                    try
+                    {
+                        await coordinator.RunRoundAsync(stoppingToken);
+                    }
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        Log.RoundFailed(_logger, e);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    Log.RoundFailed(_logger, e);
-                }
+            }
+            finally
+            {
+                _roundGate.Release();
             }
 
             try
@@ -88,23 +106,35 @@ public sealed partial class StreamTriggerHost : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         await base.StopAsync(cancellationToken);
-        await Task.WhenAll(_coordinators.Select(c => c.StopAllAsync(release: true)));
-        await _heartbeatStop.CancelAsync();
-        await _heartbeats;
+
+        // No round may claim a shard while (or after) everything is being stopped; rounds check _stopping.
+        await _roundGate.WaitAsync(CancellationToken.None);
         try
         {
-            await _leases.RemoveHostAsync(_identity.Id, cancellationToken);
+            await Task.WhenAll(_coordinators.Select(c => c.StopAllAsync(release: true)));
         }
-        catch (Exception e)
+        finally
         {
-            Log.HeartbeatFailed(_logger, e);
+            _roundGate.Release();
+            await _heartbeatStop.CancelAsync();
+            await _heartbeats;
+            try
+            {
+                await _leases.RemoveHostAsync(_identity.Id, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                Log.HeartbeatFailed(_logger, e);
+            }
         }
     }
 
     public override void Dispose()
     {
         _heartbeatStop.Dispose();
+        _roundGate.Dispose();
         base.Dispose();
     }
 
@@ -130,8 +160,9 @@ public sealed partial class StreamTriggerHost : BackgroundService
     {
         try
         {
-            await _leases.HeartbeatAsync(_identity.Id, cancellationToken);
-            _identity.HeartbeatSucceeded();
+            var at = _time.GetUtcNow();
+            await _leases.HeartbeatAsync(_identity.Id, at, cancellationToken);
+            _identity.HeartbeatSucceeded(at);
         }
         catch (Exception e)
         {

@@ -16,6 +16,7 @@ public sealed class BlobLeaseStore(IBlobStore store, TimeProvider time) : ILease
     private const string ReleaseKey = "release";
     private const string FinishedKey = "finished";
     private const string HeartbeatKey = "heartbeat";
+    private static readonly TimeSpan StaleHostAge = TimeSpan.FromMinutes(30);
 
     public static Task InitializeAsync(IBlobStore store, CancellationToken cancellationToken) => store.CreateContainerIfNotExistsAsync(Container, cancellationToken);
 
@@ -102,11 +103,11 @@ public sealed class BlobLeaseStore(IBlobStore store, TimeProvider time) : ILease
         }
     }
 
-    public Task HeartbeatAsync(string hostId, CancellationToken cancellationToken) =>
+    public Task HeartbeatAsync(string hostId, DateTimeOffset at, CancellationToken cancellationToken) =>
         store.PutBlockBlobAsync(
             new BlobPath(Container, "hosts/" + hostId),
             ReadOnlyMemory<byte>.Empty,
-            new PutBlobOptions { Metadata = new Dictionary<string, string> { [HeartbeatKey] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) } },
+            new PutBlobOptions { Metadata = new Dictionary<string, string> { [HeartbeatKey] = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) } },
             cancellationToken);
 
     public async Task<IReadOnlyList<string>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken)
@@ -118,10 +119,17 @@ public sealed class BlobLeaseStore(IBlobStore store, TimeProvider time) : ILease
             var page = await store.ListBlobsAsync(Container, "hosts/", token, cancellationToken: cancellationToken);
             foreach (var item in page.Items)
             {
-                if (Value(item.Metadata, HeartbeatKey) is { } text && long.TryParse(text, CultureInfo.InvariantCulture, out var millis) &&
-                    DateTimeOffset.FromUnixTimeMilliseconds(millis) > since)
+                var beat = Value(item.Metadata, HeartbeatKey) is { } text && long.TryParse(text, CultureInfo.InvariantCulture, out var millis)
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(millis)
+                    : DateTimeOffset.MinValue;
+                if (beat > since)
                 {
                     live.Add(item.Name["hosts/".Length..]);
+                }
+                else if (beat < time.GetUtcNow() - StaleHostAge)
+                {
+                    // A host that crashed long ago: forget it (only if nobody wrote it meanwhile), so listings stay small.
+                    await store.DeleteBlobIfExistsAsync(new BlobPath(Container, item.Name), BlobConditions.Matching(item.ETag), cancellationToken);
                 }
             }
 

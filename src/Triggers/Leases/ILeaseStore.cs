@@ -15,8 +15,9 @@ public interface ILeaseStore
     /// <summary>Creates (when <paramref name="expected"/> is null) or replaces a lease if unchanged since read; null when someone else changed it first.</summary>
     Task<LeaseRecord?> TryWriteAsync(string function, string stream, string incarnation, LeaseState state, LeaseRecord? expected, CancellationToken cancellationToken);
 
-    /// <summary>Records that <paramref name="hostId"/> is alive.</summary>
-    Task HeartbeatAsync(string hostId, CancellationToken cancellationToken);
+    /// <summary>Records that <paramref name="hostId"/> was alive at <paramref name="at"/> (taken before the write, so the
+    /// host's own view of its freshness is never later than what other hosts read).</summary>
+    Task HeartbeatAsync(string hostId, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The hosts whose last heartbeat is newer than <paramref name="since"/>.</summary>
     Task<IReadOnlyList<string>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken);

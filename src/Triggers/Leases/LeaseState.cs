@@ -16,5 +16,8 @@ public sealed record LeaseState
 
     public bool Finished { get; init; }
 
+    /// <summary>When the function first claimed the shard without a checkpoint: where LATEST starts on every later claim.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     public DateTimeOffset UpdatedAt { get; init; }
 }
