@@ -31,6 +31,19 @@ public sealed class CheckpointTrackerTests
     }
 
     [Fact]
+    public void ChunksHandedToLanesOutOfShardOrder_StillResumeAfterTheHighestRecordOnceAllAreDone()
+    {
+        var tracker = new CheckpointTracker(2, null);
+        var records = TestRecords.Make(4);
+        tracker.Dispatched(1, [records[1], records[3]]);
+        tracker.Dispatched(0, [records[0], records[2]]);
+        tracker.Completed(0, 2);
+        tracker.Completed(1, 2);
+
+        Assert.Equal(ShardPosition.After(records[3].SequenceNumber), tracker.SafePosition);
+    }
+
+    [Fact]
     public void SequenceNumbers_CompareByValueNotByText()
     {
         Assert.True(CheckpointTracker.Compare("99", "100") < 0);

@@ -31,6 +31,31 @@ public sealed class CheckpointTracker
         }
     }
 
+    /// <summary>A chunk of records handed to a lane, in shard order (one lock for the chunk).</summary>
+    public void Dispatched(int lane, IReadOnlyList<StreamRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var queue = _pending[lane];
+            foreach (var record in records)
+            {
+                queue.Enqueue(record.SequenceNumber);
+            }
+
+            // Lanes get their chunks of one read in lane order, not shard order: keep the highest.
+            var last = records[^1].SequenceNumber;
+            if (_lastDispatched is null || Compare(last, _lastDispatched) > 0)
+            {
+                _lastDispatched = last;
+            }
+        }
+    }
+
     /// <summary>A lane finished its oldest <paramref name="count"/> records.</summary>
     public void Completed(int lane, int count)
     {

@@ -241,10 +241,7 @@ public sealed partial class ShardProcessor : IDisposable
 
         if (_lanes.Length == 1)
         {
-            foreach (var record in converted)
-            {
-                _tracker.Dispatched(0, record.SequenceNumber);
-            }
+            _tracker.Dispatched(0, converted);
 
             await _lanes[0].Writer.WriteAsync(converted, cancellationToken);
             return;
@@ -253,16 +250,16 @@ public sealed partial class ShardProcessor : IDisposable
         var perLane = new List<StreamRecord>?[_lanes.Length];
         foreach (var record in converted)
         {
-            var lane = LaneOf(record.PartitionKey, _lanes.Length);
-            (perLane[lane] ??= []).Add(record);
-            _tracker.Dispatched(lane, record.SequenceNumber);
+            (perLane[LaneOf(record.PartitionKey, _lanes.Length)] ??= []).Add(record);
         }
 
         for (var lane = 0; lane < perLane.Length; lane++)
         {
             if (perLane[lane] is { } list)
             {
-                await _lanes[lane].Writer.WriteAsync([.. list], cancellationToken);
+                StreamRecord[] chunk = [.. list];
+                _tracker.Dispatched(lane, chunk);
+                await _lanes[lane].Writer.WriteAsync(chunk, cancellationToken);
             }
         }
     }
@@ -290,7 +287,7 @@ public sealed partial class ShardProcessor : IDisposable
     {
         var reader = _lanes[lane].Reader;
         var settings = _function.Settings;
-        var carry = new Queue<StreamRecord>();
+        var carry = new ChunkCursor();
         var hard = _hardStop.Token;
         while (true)
         {
@@ -308,12 +305,9 @@ public sealed partial class ShardProcessor : IDisposable
             long bytes = 0;
             while (true)
             {
-                while (carry.Count == 0 && reader.TryRead(out var chunk))
+                if (carry.Count == 0 && reader.TryRead(out var chunk))
                 {
-                    foreach (var record in chunk)
-                    {
-                        carry.Enqueue(record);
-                    }
+                    carry.Reset(chunk);
                 }
 
                 while (carry.Count > 0 && batch.Count < settings.BatchSize)
@@ -324,7 +318,7 @@ public sealed partial class ShardProcessor : IDisposable
                         break;
                     }
 
-                    batch.Add(carry.Dequeue());
+                    batch.Add(carry.Take());
                     bytes += next.Data.Length;
                 }
 
@@ -500,6 +494,21 @@ public sealed partial class ShardProcessor : IDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
+    }
+
+    /// <summary>The unread rest of the chunk a lane is batching from.</summary>
+    private sealed class ChunkCursor
+    {
+        private StreamRecord[] _chunk = [];
+        private int _next;
+
+        public int Count => _chunk.Length - _next;
+
+        public void Reset(StreamRecord[] chunk) => (_chunk, _next) = (chunk, 0);
+
+        public StreamRecord Peek() => _chunk[_next];
+
+        public StreamRecord Take() => _chunk[_next++];
     }
 
     /// <summary>The logging scope of one invocation.</summary>
