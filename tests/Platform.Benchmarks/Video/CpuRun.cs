@@ -10,6 +10,8 @@ namespace Platform.Benchmarks.Video;
 /// </summary>
 internal static class CpuRun
 {
+    private const int IdleSeconds = 8;
+
     public static async Task<string> RunAsync(VideoBenchOptions options, CancellationToken cancellationToken)
     {
         var file = await VideoBench.TestFileAsync(cancellationToken);
@@ -18,6 +20,7 @@ internal static class CpuRun
         // Ours.
         var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken);
         double oursCpu;
+        double idleCpu;
         long rssBefore;
         long rssDuring;
         int hostFragments;
@@ -25,9 +28,16 @@ internal static class CpuRun
         {
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // start-up work settles
             rssBefore = ProcStat.RssBytes(host.ProcessId);
+            var idleStart = ProcStat.CpuSeconds(host.ProcessId);
+            await Task.Delay(TimeSpan.FromSeconds(IdleSeconds), cancellationToken);
+            idleCpu = (ProcStat.CpuSeconds(host.ProcessId) - idleStart) / IdleSeconds * options.WindowSeconds;
             oursCpu = await MeasureAsync(host.ProcessId, i => $"rtmp://127.0.0.1:{rtmpPort}/live/cam{i}", file, options, cancellationToken);
             rssDuring = ProcStat.RssBytes(host.ProcessId);
-            hostFragments = Directory.EnumerateFiles(Path.Combine(folder, "data"), "*", SearchOption.AllDirectories).Count(f => f.Contains($"{Path.DirectorySeparatorChar}hot{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            hostFragments = 0;
+            for (var i = 0; i < options.Publishers; i++)
+            {
+                hostFragments += await CountFragmentsAsync(client, host.BaseAddress, $"cam{i}", cancellationToken);
+            }
         }
         finally
         {
@@ -54,13 +64,34 @@ internal static class CpuRun
             .AppendLine()
             .AppendLine("| server | CPU total (% of one core) | per stream (% of one core) | fragments written |")
             .AppendLine("|---|---|---|---|")
-            .AppendLine($"| Platform host | {VideoBench.F(oursCpu / options.WindowSeconds * 100, "0.0")} | {VideoBench.F(PerStream(oursCpu))} | {hostFragments} hot blobs |")
+            .AppendLine($"| Platform host | {VideoBench.F(oursCpu / options.WindowSeconds * 100, "0.0")} | {VideoBench.F(PerStream(oursCpu))} | {hostFragments} listed by ListFragments |")
+            .AppendLine($"| Platform host, less its idle CPU ({VideoBench.F(idleCpu / options.WindowSeconds * 100, "0.0")}% of a core with no stream, measured over {IdleSeconds} s before) | {VideoBench.F((oursCpu - idleCpu) / options.WindowSeconds * 100, "0.0")} | {VideoBench.F(PerStream(oursCpu - idleCpu))} | |")
             .AppendLine($"| nginx-rtmp (RTMP→HLS) | {VideoBench.F(nginxCpu / options.WindowSeconds * 100, "0.0")} | {VideoBench.F(PerStream(nginxCpu))} | {nginxFragments} .ts in hls_path at the end |")
             .AppendLine()
             .AppendLine($"Ratio ours / nginx per stream: **{VideoBench.F(oursCpu / Math.Max(nginxCpu, 1e-9))}** (target ≤ 1).")
             .AppendLine()
             .AppendLine($"Memory per live stream: host RSS {VideoBench.Mb(rssBefore)} MB idle → {VideoBench.Mb(rssDuring)} MB with {n} streams live: **{VideoBench.Mb((rssDuring - rssBefore) / n)} MB per stream** (includes the live window of {10} fragments per stream in memory and GC headroom).")
             .ToString();
+    }
+
+    private static async Task<int> CountFragmentsAsync(HttpClient client, Uri host, string stream, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            StreamName = stream,
+            MaxResults = 1000,
+            FragmentSelector = new { FragmentSelectorType = "SERVER_TIMESTAMP", TimestampRange = new { StartTimestamp = now - 3600, EndTimestamp = now + 60 } },
+        });
+        using var response = await client.PostAsync(new Uri(host, "listFragments"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"listFragments {stream}: {(int)response.StatusCode} {text}");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("Fragments").GetArrayLength();
     }
 
     private static async Task<double> MeasureAsync(int serverPid, Func<int, string> url, string file, VideoBenchOptions options, CancellationToken cancellationToken)

@@ -13,9 +13,35 @@ internal static partial class LiveRun
 {
     public static async Task<string> RunAsync(VideoBenchOptions options, bool latency, bool serving, CancellationToken cancellationToken)
     {
+        var md = new StringBuilder();
+        var rows = new StringBuilder();
+        var served = await RunOneAsync(options, latency ? rows : null, serving, cacheMilliseconds: 500, cancellationToken);
+        if (latency)
+        {
+            // Again with the shortest live playlist cache the settings allow, to tell the cache's share from the pipeline's.
+            await RunOneAsync(options, rows, serving: false, cacheMilliseconds: 50, cancellationToken);
+            md.AppendLine("## Live latency")
+                .AppendLine()
+                .AppendLine($"One publisher of the 720p30 file (2 s GOPs) with `-progress pipe:1 -stats_period 0.05`: ffmpeg's written media time (`out_time_us`) gives when each media instant left ffmpeg (its first report at or past the instant, so up to 50 ms late: latencies here are up to 50 ms low). The benchmark polls `/hls/lat/live.m3u8` (through the output cache) every ~10 ms for {options.LatencySeconds} s and notes when each fragment first appears. Fragment k covers [S_k, E_k) of media time (consecutive EXTINFs from 0). Latency of its last frame = appearance − send time of E_k − 1/30 s; of its first frame = appearance − send time of S_k (includes waiting for the fragment to fill). Run twice: the default live playlist cache (`Platform:Video:Playback:LivePlaylistCacheMilliseconds` 500) and its minimum (50).")
+                .AppendLine()
+                .AppendLine("| playlist cache | frame | fragments | mean duration ms | p50 ms | p95 ms | target (first frame p95 ≤ duration + 150 ms) |")
+                .AppendLine("|---|---|---|---|---|---|---|")
+                .Append(rows)
+                .AppendLine();
+        }
+
+        return md.Append(served).ToString();
+    }
+
+    private static async Task<string> RunOneAsync(VideoBenchOptions options, StringBuilder? latencyRows, bool serving, int cacheMilliseconds, CancellationToken cancellationToken)
+    {
+        var latency = latencyRows is not null;
         var file = await VideoBench.TestFileAsync(cancellationToken);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken);
+        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken, new Dictionary<string, string>
+        {
+            ["Platform__Video__Playback__LivePlaylistCacheMilliseconds"] = cacheMilliseconds.ToString(CultureInfo.InvariantCulture),
+        });
         var md = new StringBuilder();
         try
         {
@@ -63,7 +89,7 @@ internal static partial class LiveRun
 
             if (latency)
             {
-                md.Append(Latency(seen, sent, options));
+                latencyRows!.Append(Latency(seen, sent, cacheMilliseconds));
             }
 
             if (serving)
@@ -89,7 +115,7 @@ internal static partial class LiveRun
         return md.ToString();
     }
 
-    private static string Latency(Dictionary<long, (long At, double Duration, string Uri)> seen, List<(long At, double Media)> sent, VideoBenchOptions options)
+    private static string Latency(Dictionary<long, (long At, double Duration, string Uri)> seen, List<(long At, double Media)> sent, int cacheMilliseconds)
     {
         // Fragments of one session follow each other without gaps from media time 0 (the file starts with a keyframe):
         // fragment k spans [S_k, E_k), E_k = S_k + its EXTINF. Its last frame is sent when ffmpeg's written media
@@ -119,18 +145,10 @@ internal static partial class LiveRun
         var (l50, l95) = P50P95(lastFrame);
         var (f50, f95) = P50P95(firstFrame);
         var meanDuration = ordered.Average(o => o.Value.Duration) * 1000;
+        var met = f95 <= meanDuration + 150 ? "met" : "missed";
         return new StringBuilder()
-            .AppendLine("## Live latency")
-            .AppendLine()
-            .AppendLine($"One publisher of the 720p30 file (2 s GOPs) with `-progress pipe:1 -stats_period 0.05`: ffmpeg's written media time (`out_time_us`) gives when each media instant left ffmpeg (resolution 50 ms). The benchmark polls `/hls/lat/live.m3u8` (served through the output cache, 500 ms for live playlists) every ~10 ms for {options.LatencySeconds} s and notes when each fragment first appears. Fragment k covers [S_k, E_k) of media time (consecutive EXTINFs from 0). Latency of its last frame = appearance − send time of E_k − 1/30 s; of its first frame = appearance − send time of S_k.")
-            .AppendLine()
-            .AppendLine("| frame | fragments | p50 ms | p95 ms |")
-            .AppendLine("|---|---|---|---|")
-            .AppendLine($"| last frame of the fragment | {lastFrame.Count} | {VideoBench.F(l50, "0")} | {VideoBench.F(l95, "0")} |")
-            .AppendLine($"| first frame of the fragment | {firstFrame.Count} | {VideoBench.F(f50, "0")} | {VideoBench.F(f95, "0")} |")
-            .AppendLine()
-            .AppendLine($"Mean fragment duration {VideoBench.F(meanDuration, "0")} ms; target: first frame p95 ≤ fragment duration + 150 ms = {VideoBench.F(meanDuration + 150, "0")} ms.")
-            .AppendLine()
+            .AppendLine($"| {cacheMilliseconds} ms | last frame of the fragment | {lastFrame.Count} | {VideoBench.F(meanDuration, "0")} | {VideoBench.F(l50, "0")} | {VideoBench.F(l95, "0")} | |")
+            .AppendLine($"| {cacheMilliseconds} ms | first frame of the fragment | {firstFrame.Count} | {VideoBench.F(meanDuration, "0")} | {VideoBench.F(f50, "0")} | {VideoBench.F(f95, "0")} | {met} ({VideoBench.F(meanDuration + 150, "0")} ms) |")
             .ToString();
     }
 

@@ -34,6 +34,15 @@ internal sealed class NginxRtmp : IDisposable
         var port = LoopbackPort.Free();
         Directory.CreateDirectory(Path.Combine(folder, "hls"));
         Directory.CreateDirectory(Path.Combine(folder, "logs"));
+
+        // Workers run as an unprivileged user (nobody); the temp folder is the benchmark's own (0700).
+        const UnixFileMode open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, open);
+            File.SetUnixFileMode(Path.Combine(folder, "hls"), open);
+        }
         var conf = string.Create(CultureInfo.InvariantCulture, $$"""
             load_module {{module}};
             daemon off;

@@ -39,15 +39,16 @@ internal static class VideoBench
     }
 
     /// <summary>A host process over a fresh temp folder, with its RTMP listener on a port chosen here.</summary>
-    public static async Task<(HostProcess Host, int RtmpPort, string Folder)> StartHostAsync(HttpClient client, CancellationToken cancellationToken)
+    public static async Task<(HostProcess Host, int RtmpPort, string Folder)> StartHostAsync(HttpClient client, CancellationToken cancellationToken, IDictionary<string, string>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("bench-video-host-").FullName;
         var rtmpPort = LoopbackPort.Free();
-        var host = HostProcess.Start(folder, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["Platform__Video__Rtmp__Port"] = rtmpPort.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        var host = HostProcess.Start(folder, environment);
         await host.WaitUntilHealthyAsync(client, TimeSpan.FromSeconds(60));
         await WaitForPortAsync(rtmpPort, TimeSpan.FromSeconds(20), cancellationToken);
         return (host, rtmpPort, folder);
