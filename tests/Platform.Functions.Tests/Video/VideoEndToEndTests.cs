@@ -64,9 +64,10 @@ public sealed class VideoEndToEndTests : IDisposable
     {
         var from = DateTimeOffset.UtcNow.AddSeconds(-2);
         await using var host = await VideoHost.StartAsync(_workingDirectory);
-        // Without B-frames: with them the first video sample presents 2 frames after the fragment's start (no edit list
-        // or shifted composition offsets), and hls.js reports seeking over that 67 ms hole when a recorded range is
-        // played from its first fragment (non-fatal bufferSeekOverHole), which the player harness counts as an error.
+        // Without B-frames: with them x264's first picture presents 2 frames (67 ms) after the first audio in the FLV
+        // itself, the fragments keep that timeline faithfully, and hls.js starting a recorded range at its first
+        // fragment reports seeking over the 67 ms hole (non-fatal bufferSeekOverHole), which video-player.cjs counts
+        // as a playback error. B-frame streams are decoded end to end by the ffprobe test above.
         await using var ffmpeg = Publish(host, "cam2", seconds: 60, "-bf", "0");
         await host.WaitForFragmentsAsync("cam2", from, 2, TimeSpan.FromSeconds(30));
 
