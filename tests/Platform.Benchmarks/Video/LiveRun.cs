@@ -101,7 +101,8 @@ internal static partial class LiveRun
                     .AppendLine()
                     .AppendLine("| URL | requests/s | transfer/s | p50 / p99 latency |")
                     .AppendLine("|---|---|---|---|");
-                md.AppendLine(await WrkAsync("one fragment (~500 KB)", fragment, options, cancellationToken));
+                var size = (await client.GetByteArrayAsync(fragment, cancellationToken)).Length;
+                md.AppendLine(await WrkAsync($"one fragment ({size / 1024} KiB)", fragment, options, cancellationToken));
                 md.AppendLine(await WrkAsync("live playlist", playlist, options, cancellationToken));
                 md.AppendLine();
             }
