@@ -18,7 +18,7 @@ internal static class CpuRun
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         // Ours.
-        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken);
+        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken, new Dictionary<string, string>(options.HostEnvironment));
         double oursCpu;
         double idleCpu;
         long rssBefore;
@@ -61,6 +61,7 @@ internal static class CpuRun
             .AppendLine("## CPU per ingested stream")
             .AppendLine()
             .AppendLine($"{n} publishers of the 720p30 2.5 Mbit/s file (`ffmpeg -re -stream_loop -1 -i test.flv -c copy -f flv rtmp://…/live/camN`), {options.WarmupSeconds} s warm-up, then CPU (utime+stime of the server's process tree from /proc) over {options.WindowSeconds} s. nginx: `libnginx-mod-rtmp`, 1 worker, `live on; hls on; hls_fragment 2s;`.")
+            .AppendLine(options.HostEnvironment.Count == 0 ? string.Empty : $"Host environment: `{string.Join(' ', options.HostEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}`.")
             .AppendLine()
             .AppendLine("| server | CPU total (% of one core) | per stream (% of one core) | fragments written |")
             .AppendLine("|---|---|---|---|")

@@ -38,7 +38,7 @@ internal static partial class LiveRun
         var latency = latencyRows is not null;
         var file = await VideoBench.TestFileAsync(cancellationToken);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken, new Dictionary<string, string>
+        var (host, rtmpPort, folder) = await VideoBench.StartHostAsync(client, cancellationToken, new Dictionary<string, string>(options.HostEnvironment)
         {
             ["Platform__Video__Playback__LivePlaylistCacheMilliseconds"] = cacheMilliseconds.ToString(CultureInfo.InvariantCulture),
         });

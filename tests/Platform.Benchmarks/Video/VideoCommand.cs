@@ -5,12 +5,12 @@ namespace Platform.Benchmarks.Video;
 
 /// <summary>
 /// <c>video [--parts cpu,latency,serving,list] [--publishers N] [--warmup S] [--window S] [--latency-seconds S]
-/// [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--out DIR]</c>: the video figures of
+/// [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--host-env K=V,K=V] [--out DIR]</c>: the video figures of
 /// issue 5 side by side in one run; writes bench-results/video-&lt;time&gt;.md.
 /// </summary>
 internal static class VideoCommand
 {
-    public const string Usage = "video [--parts cpu,latency,serving,list] [--publishers N] [--warmup S] [--window S] [--latency-seconds S] [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--out DIR]";
+    public const string Usage = "video [--parts cpu,latency,serving,list] [--publishers N] [--warmup S] [--window S] [--latency-seconds S] [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--host-env K=V,K=V] [--out DIR]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -37,6 +37,7 @@ internal static class VideoCommand
                 case "--wrk-connections": options = options with { WrkConnections = Int() }; break;
                 case "--list-days": options = options with { ListDays = Int() }; break;
                 case "--list-queries": options = options with { ListQueries = Int() }; break;
+                case "--host-env": options = options with { HostEnvironment = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty) }; break;
                 case "--parts": parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
                 default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
@@ -101,4 +102,7 @@ internal sealed record VideoBenchOptions
     public int ListDays { get; init; } = 7;
 
     public int ListQueries { get; init; } = 300;
+
+    /// <summary>Extra environment of the hosts the cpu, latency and serving parts start (runtime knobs to compare).</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 }
