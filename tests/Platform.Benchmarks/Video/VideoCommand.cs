@@ -89,7 +89,7 @@ internal sealed record VideoBenchOptions
 {
     public int Publishers { get; init; } = 20;
 
-    public int WarmupSeconds { get; init; } = 8;
+    public int WarmupSeconds { get; init; } = 30; // past tiered JIT compilation of the ingest path, which is most of the CPU in the first ~20 s
 
     public int WindowSeconds { get; init; } = 30;
 
