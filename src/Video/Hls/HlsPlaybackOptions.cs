@@ -14,8 +14,9 @@ public sealed class HlsPlaybackOptions
     /// <summary>Fragments in the unsigned live playlist's sliding window (default 5, 1–5000).</summary>
     public int UnsignedLiveFragments { get; set; } = 5;
 
-    /// <summary>How long a live or live-replay playlist is served from the output cache (default 500 ms, 50–10,000).</summary>
-    public int LivePlaylistCacheMilliseconds { get; set; } = 500;
+    /// <summary>How long a live or live-replay playlist is served from the output cache (default 100 ms, 50–10,000):
+    /// short enough that a new fragment is listed within fragment duration + 150 ms, long enough to collapse a crowd.</summary>
+    public int LivePlaylistCacheMilliseconds { get; set; } = 100;
 
     /// <summary>How long an on-demand playlist is served from the output cache (default 30 s, 1–3600).</summary>
     public int OnDemandPlaylistCacheSeconds { get; set; } = 30;

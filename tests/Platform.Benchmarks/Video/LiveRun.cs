@@ -15,14 +15,14 @@ internal static partial class LiveRun
     {
         var md = new StringBuilder();
         var rows = new StringBuilder();
-        var served = await RunOneAsync(options, latency ? rows : null, serving, cacheMilliseconds: 500, cancellationToken);
+        var served = await RunOneAsync(options, latency ? rows : null, serving, cacheMilliseconds: 100, cancellationToken);
         if (latency)
         {
             // Again with the shortest live playlist cache the settings allow, to tell the cache's share from the pipeline's.
             await RunOneAsync(options, rows, serving: false, cacheMilliseconds: 50, cancellationToken);
             md.AppendLine("## Live latency")
                 .AppendLine()
-                .AppendLine($"One publisher of the 720p30 file (2 s GOPs) with `-progress pipe:1 -stats_period 0.05`: ffmpeg's written media time (`out_time_us`) gives when each media instant left ffmpeg (its first report at or past the instant, so up to 50 ms late: latencies here are up to 50 ms low). The benchmark polls `/hls/lat/live.m3u8` (through the output cache) every ~10 ms for {options.LatencySeconds} s and notes when each fragment first appears. Fragment k covers [S_k, E_k) of media time (consecutive EXTINFs from 0). Latency of its last frame = appearance − send time of E_k − 1/30 s; of its first frame = appearance − send time of S_k (includes waiting for the fragment to fill). Run twice: the default live playlist cache (`Platform:Video:Playback:LivePlaylistCacheMilliseconds` 500) and its minimum (50).")
+                .AppendLine($"One publisher of the 720p30 file (2 s GOPs) with `-progress pipe:1 -stats_period 0.05`: ffmpeg's written media time (`out_time_us`) gives when each media instant left ffmpeg (its first report at or past the instant, so up to 50 ms late: latencies here are up to 50 ms low). The benchmark polls `/hls/lat/live.m3u8` (through the output cache) every ~10 ms for {options.LatencySeconds} s and notes when each fragment first appears. Fragment k covers [S_k, E_k) of media time (consecutive EXTINFs from 0). Latency of its last frame = appearance − send time of E_k − 1/30 s; of its first frame = appearance − send time of S_k (includes waiting for the fragment to fill). Run twice: the default live playlist cache (`Platform:Video:Playback:LivePlaylistCacheMilliseconds` 100) and its minimum (50).")
                 .AppendLine()
                 .AppendLine("| playlist cache | frame | fragments | mean duration ms | p50 ms | p95 ms | target (first frame p95 ≤ duration + 150 ms) |")
                 .AppendLine("|---|---|---|---|---|---|---|")
