@@ -15,6 +15,7 @@ namespace Platform.Functions.Orders;
 public sealed class OrderScoringFunctions(IBlobStore store)
 {
     public const string ScoresContainer = "order-scores";
+    private static volatile bool _containerReady;
 
     [Function("ScoreOrders")]
     public async Task<StreamBatchResponse> RunAsync(
@@ -24,7 +25,9 @@ public sealed class OrderScoringFunctions(IBlobStore store)
         FunctionContext context,
         CancellationToken cancellationToken)
     {
-        var failed = new List<StreamRecord>();
+        // Processing resumes from the lowest reported record, so stop at the first malformed one: scoring the rest now
+        // would only score them again on the retry.
+        StreamRecord? malformed = null;
         var lines = new StringBuilder();
         foreach (var record in records)
         {
@@ -40,8 +43,8 @@ public sealed class OrderScoringFunctions(IBlobStore store)
 
             if (order is null || string.IsNullOrEmpty(order.OrderId))
             {
-                failed.Add(record);
-                continue;
+                malformed = record;
+                break;
             }
 
             lines.AppendLine(JsonSerializer.Serialize(OrderScorer.Score(order, record.SequenceNumber), JsonSerializerOptions.Web));
@@ -49,11 +52,16 @@ public sealed class OrderScoringFunctions(IBlobStore store)
 
         if (lines.Length > 0)
         {
-            await store.CreateContainerIfNotExistsAsync(ScoresContainer, cancellationToken);
+            if (!_containerReady)
+            {
+                await store.CreateContainerIfNotExistsAsync(ScoresContainer, cancellationToken);
+                _containerReady = true;
+            }
+
             var name = $"{records[0].ShardId}/{records[0].SequenceNumber}.jsonl";
             await store.PutBlockBlobAsync(new BlobPath(ScoresContainer, name), Encoding.UTF8.GetBytes(lines.ToString()), new PutBlobOptions { ContentType = "application/x-ndjson" }, cancellationToken);
         }
 
-        return StreamBatchResponse.Failed(failed);
+        return malformed is null ? new StreamBatchResponse() : StreamBatchResponse.Failed(malformed);
     }
 }
