@@ -64,11 +64,10 @@ public sealed class VideoEndToEndTests : IDisposable
     {
         var from = DateTimeOffset.UtcNow.AddSeconds(-2);
         await using var host = await VideoHost.StartAsync(_workingDirectory);
-        // Without B-frames: with them x264's first picture presents 2 frames (67 ms) after the first audio in the FLV
-        // itself, the fragments keep that timeline faithfully, and hls.js starting a recorded range at its first
-        // fragment reports seeking over the 67 ms hole (non-fatal bufferSeekOverHole), which video-player.cjs counts
-        // as a playback error. B-frame streams are decoded end to end by the ffprobe test above.
-        await using var ffmpeg = Publish(host, "cam2", seconds: 60, "-bf", "0");
+        // With B-frames (x264's default, as OBS sends): each fragment's first picture presents two frames after its
+        // first audio sample, so the player starts by seeking over that small hole, which video-player.cjs allows only
+        // where playback starts.
+        await using var ffmpeg = Publish(host, "cam2", seconds: 60, "-bf", "2");
         await host.WaitForFragmentsAsync("cam2", from, 2, TimeSpan.FromSeconds(30));
 
         var live = await RunPlayerAsync($"{host.BaseUrl}/player/?stream=cam2&mode=live", minAdvance: 4);
