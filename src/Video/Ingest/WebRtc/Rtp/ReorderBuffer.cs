@@ -20,8 +20,17 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
 
     public int Count => _packets.Count;
 
-    /// <summary>Packets declared lost so far.</summary>
+    /// <summary>Packets declared lost so far (given up on after the wait).</summary>
     public long Lost { get; private set; }
+
+    /// <summary>Sequence numbers seen missing when a later packet arrived (gaps, before any retransmission).</summary>
+    public long Missing { get; private set; }
+
+    /// <summary>Missing packets that arrived afterwards in time to be used (reordered or retransmitted).</summary>
+    public long Recovered { get; private set; }
+
+    /// <summary>Of <see cref="Recovered"/>, those that had been asked for with a NACK.</summary>
+    public long RecoveredAfterNack { get; private set; }
 
     /// <summary>Adds a packet; false for a duplicate or one older than what was already released.</summary>
     public bool Insert(RtpPacket packet, TimeSpan now)
@@ -45,6 +54,15 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
             _nacks.Clear();
             _next = seq;
             _gapSince = TimeSpan.MinValue;
+        }
+        else if (_highest >= 0 && seq > _highest + 1)
+        {
+            Missing += seq - _highest - 1;
+        }
+        else if (seq < _highest)
+        {
+            Recovered++;
+            RecoveredAfterNack += _nacks.ContainsKey(seq) ? 1 : 0;
         }
 
         _packets[seq] = packet;

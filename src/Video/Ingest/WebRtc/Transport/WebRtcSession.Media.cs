@@ -85,6 +85,10 @@ public sealed partial class WebRtcSession
         }
 
         Stats.DroppedVideoFrames = _h264.DroppedFrames;
+        Stats.VideoPacketsMissing = _videoBuffer.Missing;
+        Stats.VideoPacketsRecovered = _videoBuffer.Recovered;
+        Stats.VideoPacketsRetransmitted = _videoBuffer.RecoveredAfterNack;
+        Stats.VideoPacketsLost = _videoBuffer.Lost;
     }
 
     private async ValueTask WriteVideoAsync(H264Frame frame, TimeSpan now, CancellationToken cancellationToken)
@@ -98,6 +102,16 @@ public sealed partial class WebRtcSession
 
             _videoOrigin = frame.Timestamp;
             _videoOriginArrival = now;
+
+            // Both tracks go into the first init segment. Declared later, on the first audio packet, the audio would
+            // force a second init and a discontinuity right after the first video frames: ffmpeg's HLS reader keeps
+            // the first init's tracks across EXT-X-MAP changes and fails on the audio ("trun track id unknown"),
+            // and the fragmenter would drop video up to the next IDR. The offer says audio is coming.
+            if (Offer.Audio is not null && !_audioDeclared)
+            {
+                await _publish.SetTrackAsync(OpusConfig, cancellationToken);
+                _audioDeclared = true;
+            }
         }
 
         if (!ReferenceEquals(frame.Config, _videoConfig))
