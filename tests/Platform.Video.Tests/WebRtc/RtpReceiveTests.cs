@@ -101,6 +101,8 @@ public sealed class RtpReceiveTests
         buffer.Insert(Packet(4), now); // 2 and 3 missing
         buffer.Insert(Packet(6), now); // 5 missing
         Assert.Equal(3, buffer.Missing);
+        Assert.Equal(6, buffer.HighestSequence); // receiver reports carry it, and the expected count
+        Assert.Equal(6, buffer.Expected);
 
         var nacks = new List<ushort>();
         buffer.CollectNacks(now, nacks);

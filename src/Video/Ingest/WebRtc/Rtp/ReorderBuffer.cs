@@ -14,6 +14,7 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
     private readonly Dictionary<long, (TimeSpan LastSent, int Count)> _nacks = [];
     private long _next = -1;
     private long _highest = -1;
+    private long _first = -1;
     private TimeSpan _gapSince = TimeSpan.MinValue;
 
     public int Capacity => capacity;
@@ -22,6 +23,12 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
 
     /// <summary>Packets declared lost so far (given up on after the wait).</summary>
     public long Lost { get; private set; }
+
+    /// <summary>The highest extended sequence number received (-1 before the first packet), for receiver reports.</summary>
+    public long HighestSequence => _highest;
+
+    /// <summary>Packets expected so far: from the first sequence number received to the highest (RFC 3550 A.3).</summary>
+    public long Expected => _first < 0 ? 0 : _highest - _first + 1;
 
     /// <summary>Sequence numbers seen missing when a later packet arrived (gaps, before any retransmission).</summary>
     public long Missing { get; private set; }
@@ -39,6 +46,7 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
         if (_next < 0)
         {
             _next = seq;
+            _first = seq;
         }
 
         if (seq < _next || _packets.ContainsKey(seq))
