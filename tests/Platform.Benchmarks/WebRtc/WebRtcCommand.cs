@@ -5,12 +5,12 @@ namespace Platform.Benchmarks.WebRtc;
 
 /// <summary>
 /// <c>webrtc [--parts cpu,startup,latency,nack] [--sessions 1,4] [--warmup S] [--window S] [--startup-runs N]
-/// [--latency-seconds S] [--nack-seconds S] [--loss PERCENT] [--out DIR]</c>: the WHIP figures of issue 6, with headless
+/// [--latency-seconds S] [--nack-seconds S] [--loss PERCENT] [--host-env K=V,K=V] [--out DIR]</c>: the WHIP figures of issue 6, with headless
 /// Chromium publishing from a test network namespace (needs root, iproute2, chromium); writes bench-results/webrtc-&lt;time&gt;.md.
 /// </summary>
 internal static class WebRtcCommand
 {
-    public const string Usage = "webrtc [--parts cpu,startup,latency,nack] [--sessions 1,4] [--warmup S] [--window S] [--startup-runs N] [--latency-seconds S] [--nack-seconds S] [--loss PERCENT] [--out DIR]";
+    public const string Usage = "webrtc [--parts cpu,startup,latency,nack] [--sessions 1,4] [--warmup S] [--window S] [--startup-runs N] [--latency-seconds S] [--nack-seconds S] [--loss PERCENT] [--host-env K=V,K=V] [--out DIR]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,6 +36,7 @@ internal static class WebRtcCommand
                 case "--latency-seconds": options = options with { LatencySeconds = Int() }; break;
                 case "--nack-seconds": options = options with { NackSeconds = Int() }; break;
                 case "--loss": options = options with { LossPercent = double.Parse(value, CultureInfo.InvariantCulture) }; break;
+                case "--host-env": options = options with { HostEnvironment = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty) }; break;
                 case "--parts": parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
                 default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
@@ -49,6 +50,7 @@ internal static class WebRtcCommand
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project tests/Platform.Benchmarks -- {string.Join(' ', args)}`")
             .AppendLine()
+            .AppendLine(options.HostEnvironment.Count == 0 ? string.Empty : $"Host environment: `{string.Join(' ', options.HostEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}`.\n")
             .AppendLine("Publishers: headless Chromium (Debian `chromium`, `--use-fake-device-for-media-stream=fps=30`) in a network namespace joined by a veth pair, on the host's publisher page `/player/publish.html?stream=…&width=1280&height=720&fps=30&degradation=maintain-resolution` (H.264 + Opus over WHIP). The host is `functions/` as a process, HTTP and WebRTC UDP also on the veth address.")
             .AppendLine();
         var ok = true;
@@ -91,7 +93,7 @@ internal sealed record WebRtcBenchOptions
     /// <summary>Publisher counts the cpu part measures, one after the other on one host.</summary>
     public IReadOnlyList<int> Sessions { get; init; } = [1, 4];
 
-    public int WarmupSeconds { get; init; } = 20;
+    public int WarmupSeconds { get; init; } = 30; // past tiered JIT compilation of the receive path
 
     public int WindowSeconds { get; init; } = 20;
 
@@ -102,4 +104,7 @@ internal sealed record WebRtcBenchOptions
     public int NackSeconds { get; init; } = 30;
 
     public double LossPercent { get; init; } = 2;
+
+    /// <summary>Extra environment of the host processes (runtime knobs to compare).</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 }

@@ -19,7 +19,7 @@ internal static class WhipCpuRun
     {
         using var ns = TestNetworkNamespace.Create();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client);
+        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client, new Dictionary<string, string>(options.HostEnvironment));
         var md = new StringBuilder()
             .AppendLine("## CPU per WHIP publisher session (720p)")
             .AppendLine()

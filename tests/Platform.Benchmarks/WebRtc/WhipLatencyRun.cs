@@ -20,7 +20,7 @@ internal static partial class WhipLatencyRun
     {
         using var ns = TestNetworkNamespace.Create();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client);
+        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client, new Dictionary<string, string>(options.HostEnvironment));
         var seen = new Dictionary<long, DateTimeOffset>();
         List<Fragment> fragments;
         try

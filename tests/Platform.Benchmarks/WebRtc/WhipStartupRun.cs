@@ -14,7 +14,7 @@ internal static class WhipStartupRun
     {
         using var ns = TestNetworkNamespace.Create();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client);
+        var (host, folder, baseUrl) = await WhipBench.StartHostAsync(ns, client, new Dictionary<string, string>(options.HostEnvironment));
         var answer = new List<double>();
         var connected = new List<double>();
         var stored = new List<double>();

@@ -87,8 +87,13 @@ public sealed partial class WebRtcSession
             var due = now - _lastReport >= ReportInterval;
             _nacks.Clear();
             _videoBuffer.CollectNacks(now, _nacks);
+            // The periodic request counts from the last keyframe's media time, not from the last PLI: the next one
+            // is then captured at least the interval later, so the fragmenter (cutting at the first keyframe once
+            // its target is reached) cuts at every one. Counting from the PLI put about half the keyframes a few
+            // milliseconds short of 2 s, and those fragments ran to the keyframe after: 4 s.
+            var sinceKeyframe = _lastKeyframeTimestamp is { } key ? (_latestVideoTimestamp - key) / 90_000.0 : double.MaxValue;
             var wantKeyframe = _h264.WaitingForKeyframe ||
-                (_options.KeyframeInterval > TimeSpan.Zero && now - _lastPli >= _options.KeyframeInterval);
+                (_options.KeyframeInterval > TimeSpan.Zero && sinceKeyframe >= _options.KeyframeInterval.TotalSeconds);
             var pli = wantKeyframe && now - _lastPli >= MinPliInterval;
             if (!due && _nacks.Count == 0 && !pli)
             {

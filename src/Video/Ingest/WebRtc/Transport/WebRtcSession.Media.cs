@@ -22,6 +22,8 @@ public sealed partial class WebRtcSession
     private uint? _audioSsrc;
     private TrackConfig? _videoConfig;
     private bool _audioDeclared;
+    private long? _lastKeyframeTimestamp;
+    private long _latestVideoTimestamp;
 
     // The media timeline starts at the first keyframe; audio is placed on it by arrival time, so both tracks line up
     // within network jitter even before sender reports arrive.
@@ -76,6 +78,7 @@ public sealed partial class WebRtcSession
         while (_videoBuffer.TryDequeue(now, out var packet, out var lossBefore))
         {
             var timestamp = _videoTimestamps.Unwrap(packet!.Header.Timestamp);
+            _latestVideoTimestamp = Math.Max(_latestVideoTimestamp, timestamp);
             _frames.Clear();
             _h264.Push(packet.Payload, timestamp, packet.Header.Marker, lossBefore, _frames);
             foreach (var frame in _frames)
@@ -130,6 +133,7 @@ public sealed partial class WebRtcSession
         if (frame.IsKeyframe)
         {
             Stats.Keyframes++;
+            _lastKeyframeTimestamp = frame.Timestamp;
         }
     }
 
