@@ -84,7 +84,7 @@ internal static class WhipNackRun
             .AppendLine($"| given up after the wait | {stats.VideoPacketsLost} |")
             .AppendLine($"| **recovery rate (recovered / missing)** | **{WhipBench.F(Share(stats.VideoPacketsRecovered, stats.VideoPacketsMissing), "0.0")}%** |")
             .AppendLine($"| video frames delivered / dropped (damaged, or waiting for the next IDR) | {stats.VideoFrames} / {stats.DroppedVideoFrames} |")
-            .AppendLine($"| PLIs sent (start, loss, every 2 s) | {stats.PlisSent} |")
+            .AppendLine($"| PLIs sent (start, loss, 2 s after each keyframe) | {stats.PlisSent} |")
             .AppendLine(sender is null
                 ? "| Chromium's view | no statistics |"
                 : $"| Chromium's view: video packets sent / NACKs received / packets retransmitted | {sender.VideoPackets} / {sender.NackCount} / {sender.Retransmitted} ({sender.Width}x{sender.Height}, {sender.Encoder}) |")
