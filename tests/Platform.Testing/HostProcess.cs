@@ -46,12 +46,31 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument) =>
-        StartApp(AppDll("functions", "Platform.Functions"), workingDirectory, environment, binding, []);
+    /// <summary>Starts functions/ on a free loopback port.</summary>
+    /// <param name="workingDirectory">Its working directory (the embedded data folder is <c>data/</c> there).</param>
+    /// <param name="environment">Extra environment, applied last (it wins over the defaults set here).</param>
+    /// <param name="binding">How the port is passed.</param>
+    /// <param name="alsoListenOn">
+    /// Another address (a test network namespace's host end) on which the same HTTP port also listens, so a browser
+    /// inside the namespace reaches the host; only with <see cref="HostBinding.UrlsArgument"/> or <see cref="HostBinding.UrlsVariable"/>.
+    /// </param>
+    public static HostProcess Start(string workingDirectory, IDictionary<string, string>? environment = null, HostBinding binding = HostBinding.UrlsArgument, IPAddress? alsoListenOn = null) =>
+        StartApp(AppDll("functions", "Platform.Functions"), workingDirectory, environment, binding, [], alsoListenOn);
 
     /// <summary>Starts the app built from <c>{projectFolder}/{assemblyName}.dll</c> with extra command-line arguments.</summary>
-    public static HostProcess StartApp(string appDll, string workingDirectory, IDictionary<string, string>? environment, HostBinding binding, IReadOnlyList<string> arguments)
+    /// <param name="appDll">The app's dll.</param>
+    /// <param name="workingDirectory">Its working directory.</param>
+    /// <param name="environment">Extra environment, applied last.</param>
+    /// <param name="binding">How the port is passed.</param>
+    /// <param name="arguments">Extra command-line arguments.</param>
+    /// <param name="alsoListenOn">Another address the same HTTP port also listens on (see <see cref="Start"/>).</param>
+    public static HostProcess StartApp(string appDll, string workingDirectory, IDictionary<string, string>? environment, HostBinding binding, IReadOnlyList<string> arguments, IPAddress? alsoListenOn = null)
     {
+        if (alsoListenOn is not null && binding == HostBinding.PlatformHttpSettings)
+        {
+            throw new ArgumentException("A second listen address needs the urls option or ASPNETCORE_URLS.", nameof(alsoListenOn));
+        }
+
         var port = LoopbackPort.Free();
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -67,14 +86,15 @@ public sealed class HostProcess : IAsyncDisposable
         psi.Environment["Platform__Video__Rtmp__BindAddress"] = "127.0.0.1";
         psi.Environment["Platform__Video__WebRtc__Port"] = "0";
         psi.Environment["Platform__Video__WebRtc__BindAddress"] = "127.0.0.1";
+        var urls = alsoListenOn is null ? $"http://127.0.0.1:{port}" : $"http://127.0.0.1:{port};http://{alsoListenOn}:{port}";
         switch (binding)
         {
             case HostBinding.UrlsArgument:
                 psi.ArgumentList.Add("--urls");
-                psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+                psi.ArgumentList.Add(urls);
                 break;
             case HostBinding.UrlsVariable:
-                psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+                psi.Environment["ASPNETCORE_URLS"] = urls;
                 break;
             case HostBinding.PlatformHttpSettings:
                 psi.Environment["Platform__Http__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);

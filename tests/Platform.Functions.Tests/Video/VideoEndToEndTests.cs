@@ -123,7 +123,8 @@ public sealed class VideoEndToEndTests : IDisposable
         "-f", "flv", host.RtmpUrl(stream),
     ]);
 
-    private static async Task<NodeScriptResult> RunPlayerAsync(string url, int minAdvance)
+    /// <summary>tests/js/video-player.cjs on the player page URL: exit code 0 when playback advanced by <paramref name="minAdvance"/> seconds with no player error.</summary>
+    internal static async Task<NodeScriptResult> RunPlayerAsync(string url, int minAdvance)
     {
         await NodeTools.EnsureInstalledAsync("playwright-core", CancellationToken.None);
         if (!File.Exists("/usr/bin/chromium"))

@@ -33,15 +33,34 @@ internal sealed class VideoHost : IAsyncDisposable
 
     public string RtmpUrl(string stream) => $"rtmp://127.0.0.1:{RtmpPort}/live/{stream}";
 
+    /// <summary>The same HTTP port on another address the host also listens on (see <see cref="StartAsync"/>).</summary>
+    public string BaseUrlOn(IPAddress address) => $"http://{address}:{Process.Port}";
+
     /// <summary>Starts a host in <paramref name="workingDirectory"/> (its embedded data folder is <c>data/</c> there).</summary>
-    public static async Task<VideoHost> StartAsync(string workingDirectory, IDictionary<string, string>? settings = null, int? rtmpPort = null)
+    /// <param name="workingDirectory">The host's working directory.</param>
+    /// <param name="settings">Extra environment.</param>
+    /// <param name="rtmpPort">The RTMP port (a free one when null).</param>
+    /// <param name="webRtcAddress">
+    /// A test network namespace's host end: WebRTC media binds to it and is announced there, and the HTTP port listens
+    /// on it too, so a browser in the namespace loads pages and publishes over WHIP.
+    /// </param>
+    public static async Task<VideoHost> StartAsync(string workingDirectory, IDictionary<string, string>? settings = null, int? rtmpPort = null, IPAddress? webRtcAddress = null)
     {
         var port = rtmpPort ?? LoopbackPort.Free();
-        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        var environment = new Dictionary<string, string>();
+        if (webRtcAddress is not null)
         {
-            ["Platform__Video__Rtmp__Port"] = port.ToString(CultureInfo.InvariantCulture),
-        };
-        var process = HostProcess.Start(workingDirectory, environment);
+            environment["Platform__Video__WebRtc__BindAddress"] = webRtcAddress.ToString();
+            environment["Platform__Video__WebRtc__PublicAddresses__0"] = webRtcAddress.ToString();
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        environment["Platform__Video__Rtmp__Port"] = port.ToString(CultureInfo.InvariantCulture);
+        var process = HostProcess.Start(workingDirectory, environment, alsoListenOn: webRtcAddress);
         var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
         var host = new VideoHost(process, port, client);
         try

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Platform.Testing;
 using Platform.Video.Media;
 using Platform.Video.Media.Fragmenting;
 using Platform.Video.Media.H264;

@@ -93,6 +93,33 @@ public sealed class RtpReceiveTests
     }
 
     [Fact]
+    public void ReorderBuffer_CountsMissingPackets_ThoseRecoveredAfterANack_AndThoseGivenUp()
+    {
+        var buffer = new ReorderBuffer(TimeSpan.FromMilliseconds(100));
+        var now = TimeSpan.FromSeconds(1);
+        buffer.Insert(Packet(1), now);
+        buffer.Insert(Packet(4), now); // 2 and 3 missing
+        buffer.Insert(Packet(6), now); // 5 missing
+        Assert.Equal(3, buffer.Missing);
+        Assert.Equal(6, buffer.HighestSequence); // receiver reports carry it, and the expected count
+        Assert.Equal(6, buffer.Expected);
+
+        var nacks = new List<ushort>();
+        buffer.CollectNacks(now, nacks);
+        Assert.Equal([2, 3, 5], nacks);
+        buffer.Insert(Packet(3), now); // the retransmission of a NACKed packet
+        Assert.Equal(1, buffer.Recovered);
+        Assert.Equal(1, buffer.RecoveredAfterNack);
+
+        Drain(buffer, now); // each gap's wait starts when it blocks the head
+        Drain(buffer, now + TimeSpan.FromMilliseconds(500)); // 2 given up
+        Drain(buffer, now + TimeSpan.FromMilliseconds(1000)); // 5 given up
+        Assert.Equal(2, buffer.Lost);
+        Assert.False(buffer.Insert(Packet(2), now + TimeSpan.FromMilliseconds(1100))); // too late to count
+        Assert.Equal(1, buffer.Recovered);
+    }
+
+    [Fact]
     public void ReorderBuffer_StaysWithinItsCapacity()
     {
         var buffer = new ReorderBuffer(TimeSpan.FromSeconds(10), capacity: 64);

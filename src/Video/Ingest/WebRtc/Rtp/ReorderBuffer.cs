@@ -14,14 +14,30 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
     private readonly Dictionary<long, (TimeSpan LastSent, int Count)> _nacks = [];
     private long _next = -1;
     private long _highest = -1;
+    private long _first = -1;
     private TimeSpan _gapSince = TimeSpan.MinValue;
 
     public int Capacity => capacity;
 
     public int Count => _packets.Count;
 
-    /// <summary>Packets declared lost so far.</summary>
+    /// <summary>Packets declared lost so far (given up on after the wait).</summary>
     public long Lost { get; private set; }
+
+    /// <summary>The highest extended sequence number received (-1 before the first packet), for receiver reports.</summary>
+    public long HighestSequence => _highest;
+
+    /// <summary>Packets expected so far: from the first sequence number received to the highest (RFC 3550 A.3).</summary>
+    public long Expected => _first < 0 ? 0 : _highest - _first + 1;
+
+    /// <summary>Sequence numbers seen missing when a later packet arrived (gaps, before any retransmission).</summary>
+    public long Missing { get; private set; }
+
+    /// <summary>Missing packets that arrived afterwards in time to be used (reordered or retransmitted).</summary>
+    public long Recovered { get; private set; }
+
+    /// <summary>Of <see cref="Recovered"/>, those that had been asked for with a NACK.</summary>
+    public long RecoveredAfterNack { get; private set; }
 
     /// <summary>Adds a packet; false for a duplicate or one older than what was already released.</summary>
     public bool Insert(RtpPacket packet, TimeSpan now)
@@ -30,6 +46,7 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
         if (_next < 0)
         {
             _next = seq;
+            _first = seq;
         }
 
         if (seq < _next || _packets.ContainsKey(seq))
@@ -45,6 +62,15 @@ public sealed class ReorderBuffer(TimeSpan maxWait, int capacity = 512)
             _nacks.Clear();
             _next = seq;
             _gapSince = TimeSpan.MinValue;
+        }
+        else if (_highest >= 0 && seq > _highest + 1)
+        {
+            Missing += seq - _highest - 1;
+        }
+        else if (seq < _highest)
+        {
+            Recovered++;
+            RecoveredAfterNack += _nacks.ContainsKey(seq) ? 1 : 0;
         }
 
         _packets[seq] = packet;

@@ -38,6 +38,11 @@ internal static partial class WebRtcLog
     [LoggerMessage(6011, LogLevel.Error, "WHIP session {SessionId} failed")]
     public static partial void SessionFailed(ILogger logger, Exception exception, string sessionId);
 
+    [LoggerMessage(6012, LogLevel.Information, "WHIP session {SessionId} received {RtpPackets} RTP packets, {VideoFrames} video frames ({Keyframes} key, {DroppedVideoFrames} dropped), {AudioFrames} audio frames; video packets missing {Missing}, recovered {Recovered} ({Retransmitted} after NACK), lost {Lost}; {NacksSent} NACKs for {NackedPackets} packets, {PlisSent} PLIs, {SrtpFailures} SRTP failures")]
+    public static partial void SessionStats(
+        ILogger logger, string sessionId, long rtpPackets, long videoFrames, long keyframes, long droppedVideoFrames, long audioFrames,
+        long missing, long recovered, long retransmitted, long lost, long nacksSent, long nackedPackets, long plisSent, long srtpFailures);
+
     [LoggerMessage(6010, LogLevel.Information, "WebRTC settings: port {Port}, bind {BindAddress}, session timeout {Timeout}, max sessions {MaxSessions}")]
     public static partial void Settings(ILogger logger, int port, string bindAddress, TimeSpan timeout, int maxSessions);
 }

@@ -23,7 +23,10 @@ public sealed class WebRtcOptions
     /// <summary>Sessions allowed at once (100); more get 503.</summary>
     public int MaxSessions { get; set; } = 100;
 
-    /// <summary>How often to ask for a keyframe with PLI even without loss, so fragments can start often (2 s; 0 turns it off).</summary>
+    /// <summary>
+    /// Media time after a keyframe at which the next is asked for with PLI even without loss, so fragments can start
+    /// often (2 s, the fragmenter's default target: keyframes then come just over the target apart; 0 turns it off).
+    /// </summary>
     public TimeSpan KeyframeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a gap in video sequence numbers waits for a retransmission before the frame is given up (300 ms).</summary>

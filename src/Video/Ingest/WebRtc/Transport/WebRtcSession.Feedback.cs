@@ -1,5 +1,6 @@
 using System.Buffers;
 using Platform.Video.Ingest.WebRtc.Rtcp;
+using Platform.Video.Ingest.WebRtc.Rtp;
 
 namespace Platform.Video.Ingest.WebRtc.Transport;
 
@@ -17,6 +18,8 @@ public sealed partial class WebRtcSession
     private (uint CompactNtp, TimeSpan At)? _lastVideoSr;
     private (uint CompactNtp, TimeSpan At)? _lastAudioSr;
     private byte _firSequence;
+    private (long Expected, long Lost) _videoReported;
+    private (long Expected, long Lost) _audioReported;
 
     private void OnRtcp(byte[] datagram)
     {
@@ -84,8 +87,13 @@ public sealed partial class WebRtcSession
             var due = now - _lastReport >= ReportInterval;
             _nacks.Clear();
             _videoBuffer.CollectNacks(now, _nacks);
+            // The periodic request counts from the last keyframe's media time, not from the last PLI: the next one
+            // is then captured at least the interval later, so the fragmenter (cutting at the first keyframe once
+            // its target is reached) cuts at every one. Counting from the PLI put about half the keyframes a few
+            // milliseconds short of 2 s, and those fragments ran to the keyframe after: 4 s.
+            var sinceKeyframe = _lastKeyframeTimestamp is { } key ? (_latestVideoTimestamp - key) / 90_000.0 : double.MaxValue;
             var wantKeyframe = _h264.WaitingForKeyframe ||
-                (_options.KeyframeInterval > TimeSpan.Zero && now - _lastPli >= _options.KeyframeInterval);
+                (_options.KeyframeInterval > TimeSpan.Zero && sinceKeyframe >= _options.KeyframeInterval.TotalSeconds);
             var pli = wantKeyframe && now - _lastPli >= MinPliInterval;
             if (!due && _nacks.Count == 0 && !pli)
             {
@@ -137,24 +145,33 @@ public sealed partial class WebRtcSession
         var blocks = new List<ReportBlock>(2);
         if (_videoSsrc is { } video)
         {
-            blocks.Add(Block(video, _videoBuffer.Lost, _lastVideoSr, now));
+            blocks.Add(Block(video, _videoBuffer, ref _videoReported, _lastVideoSr, now));
         }
 
         if (_audioSsrc is { } audio)
         {
-            blocks.Add(Block(audio, _audioBuffer.Lost, _lastAudioSr, now));
+            blocks.Add(Block(audio, _audioBuffer, ref _audioReported, _lastAudioSr, now));
         }
 
         return blocks;
     }
 
-    private static ReportBlock Block(uint ssrc, long lost, (uint CompactNtp, TimeSpan At)? lastSr, TimeSpan now)
+    private static ReportBlock Block(uint ssrc, ReorderBuffer buffer, ref (long Expected, long Lost) previous, (uint CompactNtp, TimeSpan At)? lastSr, TimeSpan now)
     {
         var lsr = lastSr?.CompactNtp ?? 0;
         var dlsr = lastSr is { } sr ? (uint)((now - sr.At).TotalSeconds * 65536) : 0;
 
-        // The extended highest sequence and jitter are not tracked; senders use loss and LSR/DLSR for round-trip time.
-        return new ReportBlock(ssrc, 0, (int)Math.Min(lost, 0x7FFFFF), 0, 0, lsr, dlsr);
+        // Chromium's loss-based bandwidth estimate only counts report blocks whose extended highest sequence advances:
+        // without it the sender stays at its 300 kbit/s start rate. Lost means given up on (a retransmission that
+        // arrived in time counts as received, as RFC 3550 has it). Jitter is not tracked.
+        var expected = buffer.Expected;
+        var lost = buffer.Lost;
+        var expectedDelta = expected - previous.Expected;
+        var lostDelta = lost - previous.Lost;
+        previous = (expected, lost);
+        var fraction = expectedDelta <= 0 || lostDelta <= 0 ? (byte)0 : (byte)Math.Min(255, lostDelta * 256 / expectedDelta);
+        var highest = buffer.HighestSequence < 0 ? 0u : (uint)(buffer.HighestSequence & 0xFFFFFFFF);
+        return new ReportBlock(ssrc, fraction, (int)Math.Min(lost, 0x7FFFFF), highest, 0, lsr, dlsr);
     }
 
     private async ValueTask SendGoodbyeAsync()

@@ -22,6 +22,8 @@ public sealed partial class WebRtcSession
     private uint? _audioSsrc;
     private TrackConfig? _videoConfig;
     private bool _audioDeclared;
+    private long? _lastKeyframeTimestamp;
+    private long _latestVideoTimestamp;
 
     // The media timeline starts at the first keyframe; audio is placed on it by arrival time, so both tracks line up
     // within network jitter even before sender reports arrive.
@@ -76,6 +78,7 @@ public sealed partial class WebRtcSession
         while (_videoBuffer.TryDequeue(now, out var packet, out var lossBefore))
         {
             var timestamp = _videoTimestamps.Unwrap(packet!.Header.Timestamp);
+            _latestVideoTimestamp = Math.Max(_latestVideoTimestamp, timestamp);
             _frames.Clear();
             _h264.Push(packet.Payload, timestamp, packet.Header.Marker, lossBefore, _frames);
             foreach (var frame in _frames)
@@ -85,6 +88,10 @@ public sealed partial class WebRtcSession
         }
 
         Stats.DroppedVideoFrames = _h264.DroppedFrames;
+        Stats.VideoPacketsMissing = _videoBuffer.Missing;
+        Stats.VideoPacketsRecovered = _videoBuffer.Recovered;
+        Stats.VideoPacketsRetransmitted = _videoBuffer.RecoveredAfterNack;
+        Stats.VideoPacketsLost = _videoBuffer.Lost;
     }
 
     private async ValueTask WriteVideoAsync(H264Frame frame, TimeSpan now, CancellationToken cancellationToken)
@@ -98,6 +105,16 @@ public sealed partial class WebRtcSession
 
             _videoOrigin = frame.Timestamp;
             _videoOriginArrival = now;
+
+            // Both tracks go into the first init segment. Declared later, on the first audio packet, the audio would
+            // force a second init and a discontinuity right after the first video frames: ffmpeg's HLS reader keeps
+            // the first init's tracks across EXT-X-MAP changes and fails on the audio ("trun track id unknown"),
+            // and the fragmenter would drop video up to the next IDR. The offer says audio is coming.
+            if (Offer.Audio is not null && !_audioDeclared)
+            {
+                await _publish.SetTrackAsync(OpusConfig, cancellationToken);
+                _audioDeclared = true;
+            }
         }
 
         if (!ReferenceEquals(frame.Config, _videoConfig))
@@ -116,6 +133,7 @@ public sealed partial class WebRtcSession
         if (frame.IsKeyframe)
         {
             Stats.Keyframes++;
+            _lastKeyframeTimestamp = frame.Timestamp;
         }
     }
 

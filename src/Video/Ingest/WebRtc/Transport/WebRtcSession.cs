@@ -276,6 +276,10 @@ public sealed partial class WebRtcSession : IAsyncDisposable
         _sendSrtp?.Dispose();
         _dtls.Dispose();
         WebRtcLog.SessionEnded(_logger, Id, StreamName, _endReason);
+        var stats = Stats;
+        WebRtcLog.SessionStats(
+            _logger, Id, stats.RtpPackets, stats.VideoFrames, stats.Keyframes, stats.DroppedVideoFrames, stats.AudioFrames, stats.VideoPacketsMissing, stats.VideoPacketsRecovered,
+            stats.VideoPacketsRetransmitted, stats.VideoPacketsLost, stats.NacksSent, stats.NackedPackets, stats.PlisSent, stats.SrtpFailures);
         _onEnded(this);
     }
 

@@ -13,4 +13,16 @@ public sealed class WebRtcSessionStats
     public long NackedPackets { get; set; }
     public long PlisSent { get; set; }
     public long InboundDropped { get; set; }
+
+    /// <summary>Video RTP sequence numbers found missing on arrival (gaps).</summary>
+    public long VideoPacketsMissing { get; set; }
+
+    /// <summary>Missing video packets that arrived later in time (after a NACK or reordered).</summary>
+    public long VideoPacketsRecovered { get; set; }
+
+    /// <summary>Of those, the ones that had been NACKed: recovered by retransmission.</summary>
+    public long VideoPacketsRetransmitted { get; set; }
+
+    /// <summary>Video packets given up on after the reorder wait.</summary>
+    public long VideoPacketsLost { get; set; }
 }

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 
-namespace Platform.Video.Tests.WebRtc;
+namespace Platform.Testing;
 
 /// <summary>
 /// A network namespace joined to the host by a veth pair, made for one test and deleted afterwards (see
 /// TESTBED.md): Chromium gathers no candidates on loopback, so it publishes from inside the namespace to the host end.
 /// </summary>
-internal sealed class TestNetworkNamespace : IDisposable
+public sealed class TestNetworkNamespace : IDisposable
 {
     private TestNetworkNamespace(string id, int subnet)
     {
@@ -80,6 +80,20 @@ internal sealed class TestNetworkNamespace : IDisposable
     }
 
     public void Exec(string command, string arguments) => Run("ip", $"netns exec {Name} {command} {arguments}");
+
+    /// <summary>How to start <paramref name="file"/> inside the namespace (<c>ip netns exec</c> execs it: the process id is the program's own).</summary>
+    /// <param name="file">The program's path.</param>
+    /// <param name="arguments">Its arguments.</param>
+    public ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in (string[])["netns", "exec", Name, file, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
 
     public void Dispose()
     {
