@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Runtime.Functions;
+using Platform.Streams.Records;
 using Platform.Streams.Service;
 using Platform.Triggers.Leases;
 using Platform.Triggers.Metrics;
@@ -19,7 +20,11 @@ namespace Platform.Triggers.Engine;
 /// </summary>
 public sealed partial class ShardProcessor : IDisposable
 {
-    private const int ReadLimit = 10_000;
+    /// <summary>Most records one read hands to the lanes (one storage read of up to 4 MiB holds fewer of most sizes).</summary>
+    private const int ReadLimit = 50_000;
+
+    /// <summary>Read a caught-up shard again after this long even if nothing announced records (a safety net).</summary>
+    private static readonly TimeSpan SafetyReread = TimeSpan.FromMinutes(4);
     private readonly TriggeredFunction _function;
     private readonly StreamService _streams;
     private readonly LeaseHandle _lease;
@@ -35,6 +40,7 @@ public sealed partial class ShardProcessor : IDisposable
     private readonly BatchExecutor _executor;
     private readonly CheckpointTracker _tracker;
     private readonly Channel<StreamRecord[]>[] _lanes;
+    private readonly RecordSource _source;
     private long _lastCheckpointTicks;
     private ShardPosition? _readPosition;
     private Task? _run;
@@ -55,7 +61,14 @@ public sealed partial class ShardProcessor : IDisposable
         _executor = new BatchExecutor(function.Settings, time);
         var lanes = function.Settings.ParallelizationFactor;
         _tracker = new CheckpointTracker(lanes, lease.Current.State.Checkpoint);
-        _lanes = [.. Enumerable.Range(0, lanes).Select(_ => Channel.CreateBounded<StreamRecord[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true }))];
+        _source = new RecordSource(lease.ShardId, function.Settings.Stream, streamArn);
+
+        // Two chunks queued per lane: the next read overlaps the running batch without holding many read buffers.
+        _lanes = new Channel<StreamRecord[]>[lanes];
+        for (var i = 0; i < lanes; i++)
+        {
+            _lanes[i] = Channel.CreateBounded<StreamRecord[]>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+        }
     }
 
     public string ShardId => _lease.ShardId;
@@ -159,16 +172,16 @@ public sealed partial class ShardProcessor : IDisposable
     /// <summary>Reads the shard into the lanes; true when a closed shard was read to its end.</summary>
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        var settings = _function.Settings;
         _readPosition = _tracker.SafePosition;
         var iterator = await NewIteratorAsync(_readPosition, cancellationToken);
-        var idle = TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds);
+        var polling = new TailPolling(TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds), TimeSpan.FromMilliseconds(_host.IdlePollIntervalMilliseconds));
+        FrameSlice[]? spare = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            GetRecordsResult result;
+            RecordChunk chunk;
             try
             {
-                result = await _streams.GetRecordsAsync(iterator, ReadLimit, cancellationToken);
+                chunk = await _streams.ReadChunkAsync(iterator, ReadLimit, spare, cancellationToken);
             }
             catch (KinesisException e) when (e.ErrorType == KinesisErrors.ExpiredIterator)
             {
@@ -177,21 +190,26 @@ public sealed partial class ShardProcessor : IDisposable
                 continue;
             }
 
-            if (result.Records.Count > 0)
+            if (chunk.Count > 0)
             {
-                await DispatchAsync(result.Records, cancellationToken);
-                _readPosition = ShardPosition.After(result.Records[^1].SequenceNumber.ToString());
+                var last = await DispatchAsync(chunk, cancellationToken);
+                _readPosition = ShardPosition.After(last.SequenceNumber);
             }
 
-            if (result.NextShardIterator is null)
+            // Records hold their buffer, not the slice table: the next read may fill it again.
+            spare = chunk.Frames.Slices;
+
+            if (chunk.NextShardIterator is null)
             {
                 return true;
             }
 
-            iterator = result.NextShardIterator;
-            if (result.Records.Count == 0)
+            iterator = chunk.NextShardIterator;
+            if (chunk.CaughtUp)
             {
-                await _streams.WaitForRecordsAsync(settings.Stream, ShardId, idle, cancellationToken);
+                // Caught up: wait for this host's next commit or another host's append (one shared listing per
+                // stream, backing off while the stream is idle) instead of reading the shard again and again.
+                await _streams.WaitForChangeAsync(iterator, polling, SafetyReread, cancellationToken);
             }
         }
 
@@ -221,59 +239,41 @@ public sealed partial class ShardProcessor : IDisposable
         };
     }
 
-    private async Task DispatchAsync(IReadOnlyList<Platform.Streams.Log.ShardRecord> records, CancellationToken cancellationToken)
+    /// <summary>Hands a chunk's records to the lanes (all to one, or split by partition key); returns the last record.</summary>
+    private async Task<StreamRecord> DispatchAsync(RecordChunk chunk, CancellationToken cancellationToken)
     {
-        var converted = new StreamRecord[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var frames = chunk.Frames;
+        var converted = new StreamRecord[chunk.Count];
+        for (var i = 0; i < converted.Length; i++)
         {
-            var record = records[i];
-            converted[i] = new StreamRecord
-            {
-                Data = record.Record.Data,
-                PartitionKey = record.Record.PartitionKey,
-                SequenceNumber = record.SequenceNumber.ToString(),
-                ApproximateArrivalTimestamp = record.Record.ArrivalTime,
-                ShardId = ShardId,
-                StreamName = _function.Settings.Stream,
-                EventSourceArn = _streamArn,
-            };
+            var index = chunk.First + i;
+            converted[i] = new StreamRecord(_source, frames.Buffer, in frames.Slices[index], frames.SequenceNumberOf(index));
         }
 
         if (_lanes.Length == 1)
         {
             _tracker.Dispatched(0, converted);
-
             await _lanes[0].Writer.WriteAsync(converted, cancellationToken);
-            return;
+            return converted[^1];
         }
 
         var perLane = new List<StreamRecord>?[_lanes.Length];
         foreach (var record in converted)
         {
-            (perLane[LaneOf(record.PartitionKey, _lanes.Length)] ??= []).Add(record);
+            (perLane[(int)(record.PartitionKeyHash() % (uint)_lanes.Length)] ??= []).Add(record);
         }
 
         for (var lane = 0; lane < perLane.Length; lane++)
         {
             if (perLane[lane] is { } list)
             {
-                StreamRecord[] chunk = [.. list];
-                _tracker.Dispatched(lane, chunk);
-                await _lanes[lane].Writer.WriteAsync(chunk, cancellationToken);
+                StreamRecord[] part = [.. list];
+                _tracker.Dispatched(lane, part);
+                await _lanes[lane].Writer.WriteAsync(part, cancellationToken);
             }
         }
-    }
 
-    /// <summary>A stable lane per partition key (FNV-1a), so one key's records stay in order.</summary>
-    internal static int LaneOf(string partitionKey, int lanes)
-    {
-        var hash = 2166136261u;
-        foreach (var c in partitionKey)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % (uint)lanes);
+        return converted[^1];
     }
 
     public void Dispose()
@@ -301,7 +301,7 @@ public sealed partial class ShardProcessor : IDisposable
             }
 
             var deadline = _time.GetUtcNow() + settings.MaximumBatchingWindow;
-            var batch = new List<StreamRecord>(Math.Min(settings.BatchSize, 1024));
+            var batch = new BatchBuilder(settings.BatchSize);
             long bytes = 0;
             while (true)
             {
@@ -310,18 +310,21 @@ public sealed partial class ShardProcessor : IDisposable
                     carry.Reset(chunk);
                 }
 
-                while (carry.Count > 0 && batch.Count < settings.BatchSize)
+                // Take a run of the current chunk: usually the whole batch is one slice of it, with no copy.
+                var run = 0;
+                while (run < carry.Count && batch.Count + run < settings.BatchSize)
                 {
-                    var next = carry.Peek();
-                    if (batch.Count > 0 && bytes + next.Data.Length > settings.MaxBatchBytes)
+                    var size = carry.PeekAt(run).Data.Length;
+                    if (batch.Count + run > 0 && bytes + size > settings.MaxBatchBytes)
                     {
                         break;
                     }
 
-                    batch.Add(carry.Take());
-                    bytes += next.Data.Length;
+                    bytes += size;
+                    run++;
                 }
 
+                batch.Add(carry.Take(run));
                 var full = batch.Count >= settings.BatchSize || (carry.Count > 0 && batch.Count > 0);
                 var remaining = deadline - _time.GetUtcNow();
                 if (full || remaining <= TimeSpan.Zero || _readStop.IsCancellationRequested)
@@ -349,6 +352,8 @@ public sealed partial class ShardProcessor : IDisposable
                 continue;
             }
 
+            var records = batch.Build();
+
             if (!_leaseValid())
             {
                 // This host could not renew its heartbeat in time: others may own the shard now. Invoke nothing more;
@@ -360,7 +365,7 @@ public sealed partial class ShardProcessor : IDisposable
 
             try
             {
-                await _executor.RunAsync(batch, InvokeAsync, SendToFailureDestinationAsync, hard);
+                await _executor.RunAsync(records, InvokeAsync, SendToFailureDestinationAsync, hard);
             }
             catch (OperationCanceledException) when (hard.IsCancellationRequested)
             {
@@ -375,8 +380,8 @@ public sealed partial class ShardProcessor : IDisposable
                 return;
             }
 
-            _tracker.Completed(lane, batch.Count);
-            var last = batch[^1];
+            _tracker.Completed(lane, records.Count);
+            var last = records[^1];
             _metrics.IteratorAge(_function.Name, (_time.GetUtcNow() - last.ApproximateArrivalTimestamp).TotalMilliseconds);
             await MaybeCheckpointAsync(hard);
             if (_readStop.IsCancellationRequested)
@@ -506,9 +511,50 @@ public sealed partial class ShardProcessor : IDisposable
 
         public void Reset(StreamRecord[] chunk) => (_chunk, _next) = (chunk, 0);
 
-        public StreamRecord Peek() => _chunk[_next];
+        public StreamRecord PeekAt(int index) => _chunk[_next + index];
 
-        public StreamRecord Take() => _chunk[_next++];
+        public ArraySegment<StreamRecord> Take(int count)
+        {
+            var taken = new ArraySegment<StreamRecord>(_chunk, _next, count);
+            _next += count;
+            return taken;
+        }
+    }
+
+    /// <summary>A batch as runs of chunks; one run (the usual case) becomes the batch without copying.</summary>
+    private struct BatchBuilder(int capacity)
+    {
+        private ArraySegment<StreamRecord> _first;
+        private List<StreamRecord>? _joined;
+
+        public int Count { get; private set; }
+
+        public void Add(ArraySegment<StreamRecord> run)
+        {
+            if (run.Count == 0)
+            {
+                return;
+            }
+
+            if (Count == 0)
+            {
+                _first = run;
+            }
+            else
+            {
+                if (_joined is null)
+                {
+                    _joined = new List<StreamRecord>(Math.Min(capacity, 16_384));
+                    _joined.AddRange(_first);
+                }
+
+                _joined.AddRange(run);
+            }
+
+            Count += run.Count;
+        }
+
+        public readonly IReadOnlyList<StreamRecord> Build() => _joined is null ? _first : _joined.ToArray();
     }
 
     /// <summary>The logging scope of one invocation.</summary>
