@@ -6,18 +6,20 @@ namespace Platform.Streams.Log;
 public sealed partial class ShardLog
 {
     /// <summary>
-    /// Reads the whole frames of one storage read (up to <see cref="ShardLogOptions.ReadChunkBytes"/>) starting at
+    /// Reads the whole frames of one storage read (up to <paramref name="readBytes"/>) starting at
     /// <paramref name="from"/>, at most <paramref name="maxRecords"/>, located but not decoded, for readers that
     /// consume records in bulk (the function runtime). Moves past a finished (sealed) segment and a position in a
     /// segment that retention deleted, as <see cref="ReadAsync(SequenceNumber, int, long, CancellationToken)"/> does.
     /// </summary>
     /// <param name="from">Where to start (inclusive).</param>
     /// <param name="maxRecords">Most frames to return.</param>
+    /// <param name="readBytes">Most bytes to read, at least <see cref="ShardLogOptions.ReadChunkBytes"/>.</param>
     /// <param name="reuse">The <see cref="ShardFrames.Slices"/> of an earlier read the caller is done with, or null.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<ShardFrames> ReadFramesAsync(SequenceNumber from, int maxRecords, FrameSlice[]? reuse, CancellationToken cancellationToken = default)
+    public async Task<ShardFrames> ReadFramesAsync(SequenceNumber from, int maxRecords, int readBytes, FrameSlice[]? reuse, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        readBytes = Math.Max(readBytes, _options.ReadChunkBytes);
         var slices = reuse ?? [];
         var position = from;
         List<CorruptRegion>? corrupt = null;
@@ -26,7 +28,7 @@ public sealed partial class ShardLog
             BlobDownload chunk;
             try
             {
-                chunk = await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, _options.ReadChunkBytes), cancellationToken: cancellationToken);
+                chunk = await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, readBytes), cancellationToken: cancellationToken);
             }
             catch (BlobNotFoundException)
             {

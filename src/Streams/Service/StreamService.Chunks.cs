@@ -18,13 +18,14 @@ public sealed partial class StreamService
     /// </summary>
     /// <param name="iterator">A shard iterator from GetShardIterator, GetRecords or an earlier chunk.</param>
     /// <param name="maxRecords">Most records to return.</param>
+    /// <param name="readBytes">Most bytes of storage to read (at least the log's read chunk, 4 MiB).</param>
     /// <param name="reuse">The frame slices of an earlier chunk the caller is done with, or null.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="KinesisException">As GetRecords: an expired or malformed iterator, a deleted stream.</exception>
-    public async Task<RecordChunk> ReadChunkAsync(string iterator, int maxRecords, FrameSlice[]? reuse, CancellationToken cancellationToken)
+    public async Task<RecordChunk> ReadChunkAsync(string iterator, int maxRecords, int readBytes, FrameSlice[]? reuse, CancellationToken cancellationToken)
     {
         var (state, document, shard, handle) = await OpenIteratorAsync(iterator, cancellationToken);
-        var frames = await handle.Log.ReadFramesAsync(state.Position, maxRecords, reuse, cancellationToken);
+        var frames = await handle.Log.ReadFramesAsync(state.Position, maxRecords, readBytes, reuse, cancellationToken);
         if (frames.Corrupt.Count > 0)
         {
             StreamLog.CorruptSkipped(_logger, frames.Corrupt.Count, document.Name, shard.ShardId, frames.Corrupt[0].Segment, frames.Corrupt[0].Offset);

@@ -20,8 +20,14 @@ namespace Platform.Triggers.Engine;
 /// </summary>
 public sealed partial class ShardProcessor : IDisposable
 {
-    /// <summary>Most records one read hands to the lanes (one storage read of up to 4 MiB holds fewer of most sizes).</summary>
+    /// <summary>Most records one read hands to the lanes (a 7 MiB read of 100-byte records holds ~55,000).</summary>
     private const int ReadLimit = 50_000;
+
+    /// <summary>
+    /// Bytes of one read: room for a batch at the 6 MB cap plus the largest record, so a batch never stops short of
+    /// the cap for want of records already written.
+    /// </summary>
+    private readonly int _readBytes;
 
     /// <summary>Read a caught-up shard again after this long even if nothing announced records (a safety net).</summary>
     private static readonly TimeSpan SafetyReread = TimeSpan.FromMinutes(4);
@@ -62,6 +68,7 @@ public sealed partial class ShardProcessor : IDisposable
         var lanes = function.Settings.ParallelizationFactor;
         _tracker = new CheckpointTracker(lanes, lease.Current.State.Checkpoint);
         _source = new RecordSource(lease.ShardId, function.Settings.Stream, streamArn);
+        _readBytes = (int)Math.Min(int.MaxValue / 2, function.Settings.MaxBatchBytes + RecordFrame.MaxFrameBytes);
 
         // Two chunks queued per lane: the next read overlaps the running batch without holding many read buffers.
         _lanes = new Channel<StreamRecord[]>[lanes];
@@ -181,7 +188,7 @@ public sealed partial class ShardProcessor : IDisposable
             RecordChunk chunk;
             try
             {
-                chunk = await _streams.ReadChunkAsync(iterator, ReadLimit, spare, cancellationToken);
+                chunk = await _streams.ReadChunkAsync(iterator, ReadLimit, _readBytes, spare, cancellationToken);
             }
             catch (KinesisException e) when (e.ErrorType == KinesisErrors.ExpiredIterator)
             {
