@@ -97,32 +97,4 @@ public sealed class StreamRecord
     /// <summary>The data as JSON of <typeparamref name="T"/>.</summary>
     /// <exception cref="JsonException">The data is not JSON of that shape.</exception>
     public T? Deserialize<T>(JsonSerializerOptions? options = null) => JsonSerializer.Deserialize<T>(Data.Span, options ?? JsonSerializerOptions.Web);
-
-    /// <summary>
-    /// A stable small number for the record's partition key (FNV-1a over its UTF-8 bytes), computed without decoding
-    /// the key when the record is a view over a read buffer.
-    /// </summary>
-    internal uint PartitionKeyHash()
-    {
-        var hash = 2166136261u;
-        if (_source is not null && _partitionKey is null)
-        {
-            foreach (var b in KeyBuffer.Span.Slice(_keyStart, _keyLength))
-            {
-                hash = (hash ^ b) * 16777619u;
-            }
-
-            return hash;
-        }
-
-        Span<byte> small = stackalloc byte[256];
-        var key = PartitionKey;
-        var bytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= small.Length ? small[..Encoding.UTF8.GetBytes(key, small)] : Encoding.UTF8.GetBytes(key);
-        foreach (var b in bytes)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return hash;
-    }
 }

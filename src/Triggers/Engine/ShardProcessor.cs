@@ -45,7 +45,7 @@ public sealed partial class ShardProcessor : IDisposable
     private readonly CancellationTokenSource _hardStop = new();
     private readonly BatchExecutor _executor;
     private readonly CheckpointTracker _tracker;
-    private readonly Channel<StreamRecord[]>[] _lanes;
+    private readonly Channel<RecordRun>[] _lanes;
     private readonly RecordSource _source;
     private long _lastCheckpointTicks;
     private ShardPosition? _readPosition;
@@ -71,10 +71,10 @@ public sealed partial class ShardProcessor : IDisposable
         _readBytes = (int)Math.Min(int.MaxValue / 2, function.Settings.MaxBatchBytes + RecordFrame.MaxFrameBytes);
 
         // Two chunks queued per lane: the next read overlaps the running batch without holding many read buffers.
-        _lanes = new Channel<StreamRecord[]>[lanes];
+        _lanes = new Channel<RecordRun>[lanes];
         for (var i = 0; i < lanes; i++)
         {
-            _lanes[i] = Channel.CreateBounded<StreamRecord[]>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+            _lanes[i] = Channel.CreateBounded<RecordRun>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         }
     }
 
@@ -203,8 +203,8 @@ public sealed partial class ShardProcessor : IDisposable
                 _readPosition = ShardPosition.After(last.SequenceNumber);
             }
 
-            // Records hold their buffer, not the slice table: the next read may fill it again.
-            spare = chunk.Frames.Slices;
+            // The records' runs keep the slice table of a read that had any; an empty read's table is reused.
+            spare = chunk.Count > 0 ? null : chunk.Frames.Slices;
 
             if (chunk.NextShardIterator is null)
             {
@@ -249,38 +249,45 @@ public sealed partial class ShardProcessor : IDisposable
     /// <summary>Hands a chunk's records to the lanes (all to one, or split by partition key); returns the last record.</summary>
     private async Task<StreamRecord> DispatchAsync(RecordChunk chunk, CancellationToken cancellationToken)
     {
-        var frames = chunk.Frames;
-        var converted = new StreamRecord[chunk.Count];
-        for (var i = 0; i < converted.Length; i++)
-        {
-            var index = chunk.First + i;
-            converted[i] = new StreamRecord(_source, frames.Buffer, in frames.Slices[index], frames.SequenceNumberOf(index));
-        }
-
         if (_lanes.Length == 1)
         {
-            _tracker.Dispatched(0, converted);
-            await _lanes[0].Writer.WriteAsync(converted, cancellationToken);
-            return converted[^1];
+            var run = new RecordRun(_source, chunk.Frames, chunk.First, chunk.Count);
+            _tracker.Dispatched(0, run);
+            await _lanes[0].Writer.WriteAsync(run, cancellationToken);
+            return run[^1];
         }
 
-        var perLane = new List<StreamRecord>?[_lanes.Length];
-        foreach (var record in converted)
+        var frames = chunk.Frames;
+        var perLane = new List<int>?[_lanes.Length];
+        for (var i = chunk.First; i < frames.Count; i++)
         {
-            (perLane[(int)(record.PartitionKeyHash() % (uint)_lanes.Length)] ??= []).Add(record);
+            var slice = frames.Slices[i];
+            (perLane[(int)(KeyHash(frames.Buffer.Span.Slice(slice.KeyStart, slice.KeyLength)) % (uint)_lanes.Length)] ??= []).Add(i);
         }
 
         for (var lane = 0; lane < perLane.Length; lane++)
         {
             if (perLane[lane] is { } list)
             {
-                StreamRecord[] part = [.. list];
-                _tracker.Dispatched(lane, part);
-                await _lanes[lane].Writer.WriteAsync(part, cancellationToken);
+                var run = new RecordRun(_source, frames, 0, list.Count, [.. list]);
+                _tracker.Dispatched(lane, run);
+                await _lanes[lane].Writer.WriteAsync(run, cancellationToken);
             }
         }
 
-        return converted[^1];
+        return new RecordRun(_source, frames, frames.Count - 1, 1)[0];
+    }
+
+    /// <summary>A stable lane per partition key (FNV-1a over its UTF-8 bytes), so one key's records stay in order.</summary>
+    private static uint KeyHash(ReadOnlySpan<byte> key)
+    {
+        var hash = 2166136261u;
+        foreach (var b in key)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
     }
 
     public void Dispose()
@@ -321,7 +328,7 @@ public sealed partial class ShardProcessor : IDisposable
                 var run = 0;
                 while (run < carry.Count && batch.Count + run < settings.BatchSize)
                 {
-                    var size = carry.PeekAt(run).Data.Length;
+                    var size = carry.DataLengthAt(run);
                     if (batch.Count + run > 0 && bytes + size > settings.MaxBatchBytes)
                     {
                         break;
@@ -508,42 +515,47 @@ public sealed partial class ShardProcessor : IDisposable
         }
     }
 
-    /// <summary>The unread rest of the chunk a lane is batching from.</summary>
+    /// <summary>The unread rest of the run a lane is batching from.</summary>
     private sealed class ChunkCursor
     {
-        private StreamRecord[] _chunk = [];
+        private RecordRun? _run;
         private int _next;
 
-        public int Count => _chunk.Length - _next;
+        public int Count => _run is null ? 0 : _run.Count - _next;
 
-        public void Reset(StreamRecord[] chunk) => (_chunk, _next) = (chunk, 0);
+        public void Reset(RecordRun run) => (_run, _next) = (run, 0);
 
-        public StreamRecord PeekAt(int index) => _chunk[_next + index];
+        public int DataLengthAt(int index) => _run!.DataLength(_next + index);
 
-        public ArraySegment<StreamRecord> Take(int count)
+        public RecordRun? Take(int count)
         {
-            var taken = new ArraySegment<StreamRecord>(_chunk, _next, count);
+            if (count == 0)
+            {
+                return null;
+            }
+
+            var taken = _run!.Slice(_next, count);
             _next += count;
             return taken;
         }
     }
 
-    /// <summary>A batch as runs of chunks; one run (the usual case) becomes the batch without copying.</summary>
+    /// <summary>A batch as runs of reads; one run (the usual case) is the batch as it is.</summary>
     private struct BatchBuilder(int capacity)
     {
-        private ArraySegment<StreamRecord> _first;
+        private RecordRun? _first;
         private List<StreamRecord>? _joined;
 
         public int Count { get; private set; }
 
-        public void Add(ArraySegment<StreamRecord> run)
+        public void Add(RecordRun? run)
         {
-            if (run.Count == 0)
+            if (run is null || run.Count == 0)
             {
                 return;
             }
 
-            if (Count == 0)
+            if (_first is null)
             {
                 _first = run;
             }
@@ -561,7 +573,7 @@ public sealed partial class ShardProcessor : IDisposable
             Count += run.Count;
         }
 
-        public readonly IReadOnlyList<StreamRecord> Build() => _joined is null ? _first : _joined.ToArray();
+        public readonly IReadOnlyList<StreamRecord> Build() => _joined is not null ? _joined.ToArray() : _first!;
     }
 
     /// <summary>The logging scope of one invocation.</summary>
