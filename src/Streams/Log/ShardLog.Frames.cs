@@ -69,7 +69,8 @@ public sealed partial class ShardLog
 
             IReadOnlyList<CorruptRegion> skipped = corrupt is null ? [] : [.. corrupt.Select(c => c with { Segment = position.Segment })];
             var next = new SequenceNumber(position.Segment, position.Offset + consumed);
-            var caughtUp = reachedEnd && consumed == chunk.Content.Length && count < maxRecords;
+            // Caught up only at the end of a segment that may still grow: after a sealed one the next read moves on.
+            var caughtUp = reachedEnd && !chunk.Properties.IsSealed && consumed == chunk.Content.Length && count < maxRecords;
             return new ShardFrames(position.Segment, position.Offset, chunk.Content, slices, count, next, skipped, caughtUp);
         }
 
