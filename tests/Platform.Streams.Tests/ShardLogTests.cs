@@ -76,6 +76,49 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FrameReads_LocateTheSameRecordsAsReads_AcrossSegmentRolls_AndTellTheLastAppendEnd()
+    {
+        using var log = await OpenAsync(SmallSegments);
+        Assert.Null(log.LastAppendEnd);
+        var expected = new List<SequenceNumber>();
+        for (var i = 0; i < 60; i++)
+        {
+            expected.AddRange(await log.AppendAsync([Record($"k{i}", new string('y', 120) + i)]));
+        }
+
+        var sequenceNumbers = new List<SequenceNumber>();
+        var keys = new List<string>();
+        var data = new List<string>();
+        var position = new SequenceNumber(0, 0);
+        FrameSlice[]? reuse = null;
+        while (true)
+        {
+            var frames = await log.ReadFramesAsync(position, 7, 0, reuse);
+            Assert.Empty(frames.Corrupt);
+            for (var i = 0; i < frames.Count; i++)
+            {
+                var slice = frames.Slices[i];
+                sequenceNumbers.Add(frames.SequenceNumberOf(i));
+                keys.Add(Encoding.UTF8.GetString(frames.Buffer.Span.Slice(slice.KeyStart, slice.KeyLength)));
+                data.Add(Encoding.UTF8.GetString(frames.Buffer.Span.Slice(slice.DataStart, slice.DataLength)));
+                Assert.Equal(1_763_800_000_000, slice.ArrivalUnixMilliseconds);
+            }
+
+            reuse = frames.Slices;
+            position = frames.Next;
+            if (frames.CaughtUp)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected, sequenceNumbers);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"k{i}"), keys);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => new string('y', 120) + i), data);
+        Assert.Equal(position, log.LastAppendEnd);
+    }
+
+    [Fact]
     public async Task ConcurrentWritersOnTwoHosts_EachRecordIsReadOnce_InSequenceOrder()
     {
         using var hostA = await OpenAsync(SmallSegments);

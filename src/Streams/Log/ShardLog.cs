@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Platform.Storage;
 using Platform.Streams.Records;
 
@@ -18,7 +19,7 @@ namespace Platform.Streams.Log;
 /// Closing writes the marker, seals the last segment, and ends the chain with a sealed empty segment,
 /// which no writer can roll past.
 /// </remarks>
-public sealed class ShardLog : IDisposable
+public sealed partial class ShardLog : IDisposable
 {
     private readonly IBlobStore _store;
     private readonly string _container;
@@ -26,6 +27,7 @@ public sealed class ShardLog : IDisposable
     private readonly ShardLogOptions _options;
     private readonly SemaphoreSlim _rollGate = new(1, 1);
     private uint _segment;
+    private StrongBox<SequenceNumber>? _lastAppendEnd;
 
     private ShardLog(IBlobStore store, string container, string prefix, ShardLogOptions options, uint segment)
     {
@@ -37,6 +39,13 @@ public sealed class ShardLog : IDisposable
     }
 
     public void Dispose() => _rollGate.Dispose();
+
+    /// <summary>
+    /// The position just past the last batch this instance appended, or null before its first append: readers in
+    /// this process compare it with where they caught up, so a commit that lands between their read and their wait
+    /// is not missed.
+    /// </summary>
+    public SequenceNumber? LastAppendEnd => Volatile.Read(ref _lastAppendEnd)?.Value;
 
     /// <summary>The segment new appends go to (as far as this instance knows).</summary>
     public uint CurrentSegment => Volatile.Read(ref _segment);
@@ -91,6 +100,7 @@ public sealed class ShardLog : IDisposable
                 try
                 {
                     var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = Math.Max(_options.SegmentMaxBytes, total) }, cancellationToken);
+                    Volatile.Write(ref _lastAppendEnd, new StrongBox<SequenceNumber>(new SequenceNumber(segment, appended.Offset + total)));
                     var sequenceNumbers = new SequenceNumber[batch.Count];
                     for (var i = 0; i < batch.Count; i++)
                     {

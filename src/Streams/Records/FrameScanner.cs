@@ -53,6 +53,51 @@ public static class FrameScanner
         return new FrameScan(records, corrupt, position);
     }
 
+    /// <summary>
+    /// Like <see cref="Scan"/>, but locates frames into <paramref name="slices"/> (grown as needed) instead of
+    /// decoding them, and stops after <paramref name="maxRecords"/>; returns how many were found.
+    /// </summary>
+    /// <param name="buffer">Bytes read from the segment at <paramref name="baseOffset"/>.</param>
+    /// <param name="baseOffset">The segment offset of the buffer's first byte.</param>
+    /// <param name="isEndOfData">True when nothing follows the buffer.</param>
+    /// <param name="maxRecords">Most frames to locate; the scan stops before the next one.</param>
+    /// <param name="slices">Receives the frames; replaced by a larger array when full.</param>
+    /// <param name="corrupt">Receives skipped regions (created on the first one).</param>
+    /// <param name="consumed">Bytes fully accounted for.</param>
+    public static int Locate(ReadOnlyMemory<byte> buffer, long baseOffset, bool isEndOfData, int maxRecords, ref FrameSlice[] slices, ref List<CorruptRegion>? corrupt, out int consumed)
+    {
+        var span = buffer.Span;
+        var count = 0;
+        var position = 0;
+        while (position < span.Length && count < maxRecords)
+        {
+            var status = RecordFrame.TryLocate(span, position, out var slice, out var length);
+            if (status == FrameStatus.Ok)
+            {
+                if (count == slices.Length)
+                {
+                    Array.Resize(ref slices, Math.Max(16, slices.Length * 2));
+                }
+
+                slices[count++] = slice;
+                position += length;
+                continue;
+            }
+
+            if (status == FrameStatus.Incomplete && !isEndOfData)
+            {
+                break;
+            }
+
+            var next = FindNextFrame(buffer, position + 1, isEndOfData);
+            (corrupt ??= []).Add(new CorruptRegion(baseOffset + position, next - position));
+            position = next;
+        }
+
+        consumed = position;
+        return count;
+    }
+
     private static int FindNextFrame(ReadOnlyMemory<byte> buffer, int from, bool isEndOfData)
     {
         Span<byte> magic = stackalloc byte[4];

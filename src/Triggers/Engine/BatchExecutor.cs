@@ -138,6 +138,7 @@ public sealed class BatchExecutor(StreamTriggerSettings settings, TimeProvider t
 
     private static IReadOnlyList<StreamRecord> Slice(IReadOnlyList<StreamRecord> records, int start, int count) =>
         start == 0 && count == records.Count ? records
+        : records is RecordRun run ? run.Slice(start, count)
         : records is StreamRecord[] array ? new ArraySegment<StreamRecord>(array, start, count)
         : records is ArraySegment<StreamRecord> segment ? segment.Slice(start, count)
         : records.Skip(start).Take(count).ToArray();

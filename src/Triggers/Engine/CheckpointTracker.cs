@@ -5,16 +5,23 @@ namespace Platform.Triggers.Engine;
 /// <summary>
 /// Finds the position a shard may be checkpointed at when its records are processed in several lanes at once
 /// (ParallelizationFactor): every record before it has been delivered or given up on. Free of I/O; thread-safe.
+/// Chunks are tracked as ranges, not record by record, and a sequence number is only read (and so formatted) when a
+/// position is asked for.
 /// </summary>
 public sealed class CheckpointTracker
 {
-    private readonly Queue<string>[] _pending;
+    private readonly Queue<Pending>[] _pending;
     private readonly Lock _gate = new();
     private string? _lastDispatched;
 
     public CheckpointTracker(int lanes, ShardPosition? start)
     {
-        _pending = [.. Enumerable.Range(0, lanes).Select(_ => new Queue<string>())];
+        _pending = new Queue<Pending>[lanes];
+        for (var i = 0; i < lanes; i++)
+        {
+            _pending[i] = new Queue<Pending>();
+        }
+
         Start = start;
     }
 
@@ -26,7 +33,7 @@ public sealed class CheckpointTracker
     {
         lock (_gate)
         {
-            _pending[lane].Enqueue(sequenceNumber);
+            _pending[lane].Enqueue(new Pending(null, sequenceNumber, 1));
             _lastDispatched = sequenceNumber;
         }
     }
@@ -39,16 +46,11 @@ public sealed class CheckpointTracker
             return;
         }
 
+        // Lanes get their chunks of one read in lane order, not shard order: keep the highest.
+        var last = records[^1].SequenceNumber;
         lock (_gate)
         {
-            var queue = _pending[lane];
-            foreach (var record in records)
-            {
-                queue.Enqueue(record.SequenceNumber);
-            }
-
-            // Lanes get their chunks of one read in lane order, not shard order: keep the highest.
-            var last = records[^1].SequenceNumber;
+            _pending[lane].Enqueue(new Pending(records, null, records.Count));
             if (_lastDispatched is null || Compare(last, _lastDispatched) > 0)
             {
                 _lastDispatched = last;
@@ -62,9 +64,15 @@ public sealed class CheckpointTracker
         lock (_gate)
         {
             var queue = _pending[lane];
-            for (var i = 0; i < count && queue.Count > 0; i++)
+            while (count > 0 && queue.TryPeek(out var head))
             {
-                queue.Dequeue();
+                var taken = Math.Min(count, head.Remaining);
+                head.Next += taken;
+                count -= taken;
+                if (head.Remaining == 0)
+                {
+                    queue.Dequeue();
+                }
             }
         }
     }
@@ -79,9 +87,9 @@ public sealed class CheckpointTracker
                 string? oldest = null;
                 foreach (var queue in _pending)
                 {
-                    if (queue.TryPeek(out var head) && (oldest is null || Compare(head, oldest) < 0))
+                    if (queue.TryPeek(out var head) && head.Current is var current && (oldest is null || Compare(current, oldest) < 0))
                     {
-                        oldest = head;
+                        oldest = current;
                     }
                 }
 
@@ -99,11 +107,29 @@ public sealed class CheckpointTracker
         {
             lock (_gate)
             {
-                return _pending.All(q => q.Count == 0);
+                foreach (var queue in _pending)
+                {
+                    if (queue.Count > 0)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             }
         }
     }
 
     /// <summary>Sequence numbers are decimal strings of equal length within a shard; longer means later.</summary>
     internal static int Compare(string a, string b) => a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+
+    /// <summary>A dispatched chunk (or one sequence number) and how much of it is finished.</summary>
+    private sealed class Pending(IReadOnlyList<StreamRecord>? records, string? single, int count)
+    {
+        public int Next { get; set; }
+
+        public int Remaining => count - Next;
+
+        public string Current => records is null ? single! : records[Next].SequenceNumber;
+    }
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Runtime.Functions;
+using Platform.Streams.Records;
 using Platform.Streams.Service;
 using Platform.Triggers.Leases;
 using Platform.Triggers.Metrics;
@@ -19,7 +20,17 @@ namespace Platform.Triggers.Engine;
 /// </summary>
 public sealed partial class ShardProcessor : IDisposable
 {
-    private const int ReadLimit = 10_000;
+    /// <summary>Most records one read hands to the lanes (a 7 MiB read of 100-byte records holds ~55,000).</summary>
+    private const int ReadLimit = 50_000;
+
+    /// <summary>
+    /// Bytes of one read: room for a batch at the 6 MB cap plus the largest record, so a batch never stops short of
+    /// the cap for want of records already written.
+    /// </summary>
+    private readonly int _readBytes;
+
+    /// <summary>Read a caught-up shard again after this long even if nothing announced records (a safety net).</summary>
+    private static readonly TimeSpan SafetyReread = TimeSpan.FromMinutes(4);
     private readonly TriggeredFunction _function;
     private readonly StreamService _streams;
     private readonly LeaseHandle _lease;
@@ -34,7 +45,8 @@ public sealed partial class ShardProcessor : IDisposable
     private readonly CancellationTokenSource _hardStop = new();
     private readonly BatchExecutor _executor;
     private readonly CheckpointTracker _tracker;
-    private readonly Channel<StreamRecord[]>[] _lanes;
+    private readonly Channel<RecordRun>[] _lanes;
+    private readonly RecordSource _source;
     private long _lastCheckpointTicks;
     private ShardPosition? _readPosition;
     private Task? _run;
@@ -55,7 +67,15 @@ public sealed partial class ShardProcessor : IDisposable
         _executor = new BatchExecutor(function.Settings, time);
         var lanes = function.Settings.ParallelizationFactor;
         _tracker = new CheckpointTracker(lanes, lease.Current.State.Checkpoint);
-        _lanes = [.. Enumerable.Range(0, lanes).Select(_ => Channel.CreateBounded<StreamRecord[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true }))];
+        _source = new RecordSource(lease.ShardId, function.Settings.Stream, streamArn);
+        _readBytes = (int)Math.Min(int.MaxValue / 2, function.Settings.MaxBatchBytes + RecordFrame.MaxFrameBytes);
+
+        // Two chunks queued per lane: the next read overlaps the running batch without holding many read buffers.
+        _lanes = new Channel<RecordRun>[lanes];
+        for (var i = 0; i < lanes; i++)
+        {
+            _lanes[i] = Channel.CreateBounded<RecordRun>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+        }
     }
 
     public string ShardId => _lease.ShardId;
@@ -159,16 +179,16 @@ public sealed partial class ShardProcessor : IDisposable
     /// <summary>Reads the shard into the lanes; true when a closed shard was read to its end.</summary>
     private async Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        var settings = _function.Settings;
         _readPosition = _tracker.SafePosition;
         var iterator = await NewIteratorAsync(_readPosition, cancellationToken);
-        var idle = TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds);
+        var polling = new TailPolling(TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds), TimeSpan.FromMilliseconds(_host.IdlePollIntervalMilliseconds));
+        FrameSlice[]? spare = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            GetRecordsResult result;
+            RecordChunk chunk;
             try
             {
-                result = await _streams.GetRecordsAsync(iterator, ReadLimit, cancellationToken);
+                chunk = await _streams.ReadChunkAsync(iterator, ReadLimit, _readBytes, spare, cancellationToken);
             }
             catch (KinesisException e) when (e.ErrorType == KinesisErrors.ExpiredIterator)
             {
@@ -177,21 +197,26 @@ public sealed partial class ShardProcessor : IDisposable
                 continue;
             }
 
-            if (result.Records.Count > 0)
+            if (chunk.Count > 0)
             {
-                await DispatchAsync(result.Records, cancellationToken);
-                _readPosition = ShardPosition.After(result.Records[^1].SequenceNumber.ToString());
+                var last = await DispatchAsync(chunk, cancellationToken);
+                _readPosition = ShardPosition.After(last.SequenceNumber);
             }
 
-            if (result.NextShardIterator is null)
+            // The records' runs keep the slice table of a read that had any; an empty read's table is reused.
+            spare = chunk.Count > 0 ? null : chunk.Frames.Slices;
+
+            if (chunk.NextShardIterator is null)
             {
                 return true;
             }
 
-            iterator = result.NextShardIterator;
-            if (result.Records.Count == 0)
+            iterator = chunk.NextShardIterator;
+            if (chunk.CaughtUp)
             {
-                await _streams.WaitForRecordsAsync(settings.Stream, ShardId, idle, cancellationToken);
+                // Caught up: wait for this host's next commit or another host's append (one shared listing per
+                // stream, backing off while the stream is idle) instead of reading the shard again and again.
+                await _streams.WaitForChangeAsync(iterator, polling, SafetyReread, cancellationToken);
             }
         }
 
@@ -221,59 +246,48 @@ public sealed partial class ShardProcessor : IDisposable
         };
     }
 
-    private async Task DispatchAsync(IReadOnlyList<Platform.Streams.Log.ShardRecord> records, CancellationToken cancellationToken)
+    /// <summary>Hands a chunk's records to the lanes (all to one, or split by partition key); returns the last record.</summary>
+    private async Task<StreamRecord> DispatchAsync(RecordChunk chunk, CancellationToken cancellationToken)
     {
-        var converted = new StreamRecord[records.Count];
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            converted[i] = new StreamRecord
-            {
-                Data = record.Record.Data,
-                PartitionKey = record.Record.PartitionKey,
-                SequenceNumber = record.SequenceNumber.ToString(),
-                ApproximateArrivalTimestamp = record.Record.ArrivalTime,
-                ShardId = ShardId,
-                StreamName = _function.Settings.Stream,
-                EventSourceArn = _streamArn,
-            };
-        }
-
         if (_lanes.Length == 1)
         {
-            _tracker.Dispatched(0, converted);
-
-            await _lanes[0].Writer.WriteAsync(converted, cancellationToken);
-            return;
+            var run = new RecordRun(_source, chunk.Frames, chunk.First, chunk.Count);
+            _tracker.Dispatched(0, run);
+            await _lanes[0].Writer.WriteAsync(run, cancellationToken);
+            return run[^1];
         }
 
-        var perLane = new List<StreamRecord>?[_lanes.Length];
-        foreach (var record in converted)
+        var frames = chunk.Frames;
+        var perLane = new List<int>?[_lanes.Length];
+        for (var i = chunk.First; i < frames.Count; i++)
         {
-            (perLane[LaneOf(record.PartitionKey, _lanes.Length)] ??= []).Add(record);
+            var slice = frames.Slices[i];
+            (perLane[(int)(KeyHash(frames.Buffer.Span.Slice(slice.KeyStart, slice.KeyLength)) % (uint)_lanes.Length)] ??= []).Add(i);
         }
 
         for (var lane = 0; lane < perLane.Length; lane++)
         {
             if (perLane[lane] is { } list)
             {
-                StreamRecord[] chunk = [.. list];
-                _tracker.Dispatched(lane, chunk);
-                await _lanes[lane].Writer.WriteAsync(chunk, cancellationToken);
+                var run = new RecordRun(_source, frames, 0, list.Count, [.. list]);
+                _tracker.Dispatched(lane, run);
+                await _lanes[lane].Writer.WriteAsync(run, cancellationToken);
             }
         }
+
+        return new RecordRun(_source, frames, frames.Count - 1, 1)[0];
     }
 
-    /// <summary>A stable lane per partition key (FNV-1a), so one key's records stay in order.</summary>
-    internal static int LaneOf(string partitionKey, int lanes)
+    /// <summary>A stable lane per partition key (FNV-1a over its UTF-8 bytes), so one key's records stay in order.</summary>
+    private static uint KeyHash(ReadOnlySpan<byte> key)
     {
         var hash = 2166136261u;
-        foreach (var c in partitionKey)
+        foreach (var b in key)
         {
-            hash = (hash ^ c) * 16777619u;
+            hash = (hash ^ b) * 16777619u;
         }
 
-        return (int)(hash % (uint)lanes);
+        return hash;
     }
 
     public void Dispose()
@@ -301,7 +315,7 @@ public sealed partial class ShardProcessor : IDisposable
             }
 
             var deadline = _time.GetUtcNow() + settings.MaximumBatchingWindow;
-            var batch = new List<StreamRecord>(Math.Min(settings.BatchSize, 1024));
+            var batch = new BatchBuilder(settings.BatchSize);
             long bytes = 0;
             while (true)
             {
@@ -310,18 +324,21 @@ public sealed partial class ShardProcessor : IDisposable
                     carry.Reset(chunk);
                 }
 
-                while (carry.Count > 0 && batch.Count < settings.BatchSize)
+                // Take a run of the current chunk: usually the whole batch is one slice of it, with no copy.
+                var run = 0;
+                while (run < carry.Count && batch.Count + run < settings.BatchSize)
                 {
-                    var next = carry.Peek();
-                    if (batch.Count > 0 && bytes + next.Data.Length > settings.MaxBatchBytes)
+                    var size = carry.DataLengthAt(run);
+                    if (batch.Count + run > 0 && bytes + size > settings.MaxBatchBytes)
                     {
                         break;
                     }
 
-                    batch.Add(carry.Take());
-                    bytes += next.Data.Length;
+                    bytes += size;
+                    run++;
                 }
 
+                batch.Add(carry.Take(run));
                 var full = batch.Count >= settings.BatchSize || (carry.Count > 0 && batch.Count > 0);
                 var remaining = deadline - _time.GetUtcNow();
                 if (full || remaining <= TimeSpan.Zero || _readStop.IsCancellationRequested)
@@ -349,6 +366,8 @@ public sealed partial class ShardProcessor : IDisposable
                 continue;
             }
 
+            var records = batch.Build();
+
             if (!_leaseValid())
             {
                 // This host could not renew its heartbeat in time: others may own the shard now. Invoke nothing more;
@@ -360,7 +379,7 @@ public sealed partial class ShardProcessor : IDisposable
 
             try
             {
-                await _executor.RunAsync(batch, InvokeAsync, SendToFailureDestinationAsync, hard);
+                await _executor.RunAsync(records, InvokeAsync, SendToFailureDestinationAsync, hard);
             }
             catch (OperationCanceledException) when (hard.IsCancellationRequested)
             {
@@ -375,8 +394,8 @@ public sealed partial class ShardProcessor : IDisposable
                 return;
             }
 
-            _tracker.Completed(lane, batch.Count);
-            var last = batch[^1];
+            _tracker.Completed(lane, records.Count);
+            var last = records[^1];
             _metrics.IteratorAge(_function.Name, (_time.GetUtcNow() - last.ApproximateArrivalTimestamp).TotalMilliseconds);
             await MaybeCheckpointAsync(hard);
             if (_readStop.IsCancellationRequested)
@@ -496,19 +515,65 @@ public sealed partial class ShardProcessor : IDisposable
         }
     }
 
-    /// <summary>The unread rest of the chunk a lane is batching from.</summary>
+    /// <summary>The unread rest of the run a lane is batching from.</summary>
     private sealed class ChunkCursor
     {
-        private StreamRecord[] _chunk = [];
+        private RecordRun? _run;
         private int _next;
 
-        public int Count => _chunk.Length - _next;
+        public int Count => _run is null ? 0 : _run.Count - _next;
 
-        public void Reset(StreamRecord[] chunk) => (_chunk, _next) = (chunk, 0);
+        public void Reset(RecordRun run) => (_run, _next) = (run, 0);
 
-        public StreamRecord Peek() => _chunk[_next];
+        public int DataLengthAt(int index) => _run!.DataLength(_next + index);
 
-        public StreamRecord Take() => _chunk[_next++];
+        public RecordRun? Take(int count)
+        {
+            if (count == 0)
+            {
+                return null;
+            }
+
+            var taken = _run!.Slice(_next, count);
+            _next += count;
+            return taken;
+        }
+    }
+
+    /// <summary>A batch as runs of reads; one run (the usual case) is the batch as it is.</summary>
+    private struct BatchBuilder(int capacity)
+    {
+        private RecordRun? _first;
+        private List<StreamRecord>? _joined;
+
+        public int Count { get; private set; }
+
+        public void Add(RecordRun? run)
+        {
+            if (run is null || run.Count == 0)
+            {
+                return;
+            }
+
+            if (_first is null)
+            {
+                _first = run;
+            }
+            else
+            {
+                if (_joined is null)
+                {
+                    _joined = new List<StreamRecord>(Math.Min(capacity, 16_384));
+                    _joined.AddRange(_first);
+                }
+
+                _joined.AddRange(run);
+            }
+
+            Count += run.Count;
+        }
+
+        public readonly IReadOnlyList<StreamRecord> Build() => _joined is not null ? _joined.ToArray() : _first!;
     }
 
     /// <summary>The logging scope of one invocation.</summary>

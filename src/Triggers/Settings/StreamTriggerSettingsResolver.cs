@@ -126,6 +126,7 @@ public static class StreamTriggerSettingsResolver
         }
 
         Check(errors, "pollIntervalMilliseconds", options.PollIntervalMilliseconds, 10, 60_000);
+        Check(errors, "idlePollIntervalMilliseconds", options.IdlePollIntervalMilliseconds, Math.Max(10, options.PollIntervalMilliseconds), 300_000);
         Check(errors, "checkpointIntervalMilliseconds", options.CheckpointIntervalMilliseconds, 0, 60_000);
         Check(errors, "retryDelayMilliseconds", options.RetryDelayMilliseconds, 0, 60_000);
         if (options.DrainTimeoutSeconds is < 0 or > 600)

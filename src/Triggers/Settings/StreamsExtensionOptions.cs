@@ -33,9 +33,15 @@ public sealed class StreamsExtensionOptions
     /// <summary>Seconds after which a silent host's shards are taken over by others (2–300, default 10).</summary>
     public double LeaseFailoverSeconds { get; set; } = 10;
 
-    /// <summary>Longest wait between reads of an idle shard, for records written by other hosts (10–60,000 ms,
-    /// default 1,000). Records written by this host wake the trigger at once.</summary>
-    public int PollIntervalMilliseconds { get; set; } = 1000;
+    /// <summary>How often a host looks for records other hosts wrote to a stream it has caught up with, while that
+    /// stream is active (10–60,000 ms, default 250). One look is one listing per stream, shared by all its shards and
+    /// functions; records written by this host wake the trigger at once.</summary>
+    public int PollIntervalMilliseconds { get; set; } = 250;
+
+    /// <summary>The interval the look for other hosts' records backs off to, doubling, while a stream stays
+    /// unchanged (pollIntervalMilliseconds–300,000 ms, default 10,000): the longest a record written by another host
+    /// to a long-idle stream waits to be seen.</summary>
+    public int IdlePollIntervalMilliseconds { get; set; } = 10_000;
 
     /// <summary>Least time between checkpoint writes of a busy shard (0–60,000 ms, default 1,000); a shard's
     /// position is also written when it is released, finished or the host stops. A crash replays at most this much.</summary>

@@ -34,8 +34,8 @@ internal static class BacklogRun
                 Console.WriteLine($"backlog: wrote {options.Records:N0} records in {writeSeconds:F1} s");
                 md.AppendLine(CultureInfo.InvariantCulture, $"Writing the backlog took {writeSeconds:F1} s ({options.Records / writeSeconds:N0} records/s).")
                     .AppendLine()
-                    .AppendLine("| function batch size | invocations | seconds | first invocation after s | records/s | records/s after the first invocation | MB/s |")
-                    .AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+                    .AppendLine("| function batch size | invocations | seconds | first invocation after s | records/s | records/s after the first invocation | MB/s | process CPU s per million records |")
+                    .AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
                 md.AppendLine(await DrainAsync(host, 10_000, options, cancellationToken));
             }
 
@@ -105,6 +105,7 @@ internal static class BacklogRun
         var shards = (await streams.DescribeAsync(Stream, cancellationToken)).Shards;
         var total = 0L;
         var calls = 0L;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(shards.Select(shard => Task.Run(async () =>
         {
@@ -123,14 +124,16 @@ internal static class BacklogRun
             }
         }, cancellationToken)));
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpuPerMillion = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / (total / 1_000_000.0);
         Console.WriteLine($"backlog: raw GetRecords: {total:N0} records in {seconds:F2} s");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| GetRecords alone (no trigger), limit 10,000, all shards at once | {calls:N0} calls | {seconds:F2} | — | {total / seconds:N0} | — | {total * options.RecordSize / seconds / 1_000_000:F1} |");
+            $"| GetRecords alone (no trigger), limit 10,000, all shards at once | {calls:N0} calls | {seconds:F2} | — | {total / seconds:N0} | — | {total * options.RecordSize / seconds / 1_000_000:F1} | {cpuPerMillion:F2} |");
     }
 
     private static async Task<string> DrainAsync(BenchTriggerHost host, int batchSize, FunctionsBenchOptions options, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(120 + (options.Records / 5_000.0));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await host.StartAsync(cancellationToken);
         var first = TimeSpan.Zero;
@@ -150,9 +153,10 @@ internal static class BacklogRun
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpuPerMillion = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / (options.Records / 1_000_000.0);
         var invocations = host.Sink.Invocations;
         Console.WriteLine($"backlog: batch size {batchSize}: {options.Records:N0} records in {seconds:F2} s");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {batchSize:N0} | {invocations:N0} | {seconds:F2} | {first.TotalSeconds:F2} | {options.Records / seconds:N0} | {options.Records / (seconds - first.TotalSeconds):N0} | {options.Records * options.RecordSize / seconds / 1_000_000:F1} |");
+            $"| {batchSize:N0} | {invocations:N0} | {seconds:F2} | {first.TotalSeconds:F2} | {options.Records / seconds:N0} | {options.Records / (seconds - first.TotalSeconds):N0} | {options.Records * options.RecordSize / seconds / 1_000_000:F1} | {cpuPerMillion:F2} |");
     }
 }

@@ -12,7 +12,7 @@ internal sealed class CountingBlobStore(IBlobStore inner) : IBlobStore, IDisposa
     private readonly ConcurrentDictionary<(string Operation, string Container, bool Write), long> _counts = new();
 
     /// <summary>Calls so far by operation and container, with whether the operation writes.</summary>
-    public IReadOnlyDictionary<(string Operation, string Container, bool Write), long> Snapshot() => new Dictionary<(string, string, bool), long>(_counts);
+    public IReadOnlyDictionary<(string Operation, string Container, bool Write), long> Snapshot() => _counts.ToArray().ToDictionary(); // ToArray is one atomic copy
 
     public void Reset() => _counts.Clear();
 

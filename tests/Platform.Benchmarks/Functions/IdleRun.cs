@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Platform.Streams.Control;
+using Platform.Streams.Service;
 
 namespace Platform.Benchmarks.Functions;
 
 /// <summary>
 /// Storage calls an idle function costs: one host, a function on a stream of idle shards, every <c>IBlobStore</c>
 /// call counted for a while once the shards are claimed, reported per minute and per shard (each call is one storage
-/// request on Azure Blob Storage). Default host settings: failover 10 s, poll interval 1 s.
+/// request on Azure Blob Storage). Default host settings: failover 10 s, poll interval 250 ms backing off to 10 s.
 /// </summary>
 internal static class IdleRun
 {
@@ -43,6 +44,7 @@ internal static class IdleRun
             // Let the claim-time writes and first reads pass, then count.
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             counting!.Reset();
+            var probesBefore = host.Streams.CountTailProbes(Stream);
             clock.Restart();
             await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds), cancellationToken);
             var counts = counting.Snapshot();
@@ -61,8 +63,13 @@ internal static class IdleRun
 
             var reads = counts.Where(c => !c.Key.Write).Sum(c => c.Value) / minutes;
             var writes = counts.Where(c => c.Key.Write).Sum(c => c.Value) / minutes;
+            var streamCalls = counts.Where(c => c.Key.Container == StreamService.Container).Sum(c => c.Value) / minutes;
+            var hostCalls = counts.Where(c => c.Key.Container != StreamService.Container).Sum(c => c.Value) / minutes;
             md.AppendLine(CultureInfo.InvariantCulture, $"| **all reads** | | read | {reads:F1} | {reads / options.Shards:F1} |")
-              .AppendLine(CultureInfo.InvariantCulture, $"| **all writes** | | write | {writes:F1} | {writes / options.Shards:F1} |");
+              .AppendLine(CultureInfo.InvariantCulture, $"| **all writes** | | write | {writes:F1} | {writes / options.Shards:F1} |")
+              .AppendLine()
+              .AppendLine(CultureInfo.InvariantCulture, $"Stream reads (`{StreamService.Container}`: the shared tail listing of the stream, stream document refreshes, any shard reads): {streamCalls:F1}/min, {streamCalls / options.Shards:F1}/min per shard; the stream was listed {host.Streams.CountTailProbes(Stream) - probesBefore} times ({(host.Streams.CountTailProbes(Stream) - probesBefore) / minutes:F1}/min).")
+              .AppendLine(CultureInfo.InvariantCulture, $"Lease and heartbeat calls (`platform-triggers`, per host and function, not per shard): {hostCalls:F1}/min, {hostCalls / options.Shards:F1}/min per shard at {options.Shards} shards.");
             return md.ToString();
         }
         finally

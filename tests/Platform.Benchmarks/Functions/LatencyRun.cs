@@ -121,7 +121,7 @@ internal static class LatencyRun
             return new StringBuilder()
                 .AppendLine("## Put-to-invoke latency across two hosts (Azurite)")
                 .AppendLine()
-                .AppendLine(CultureInfo.InvariantCulture, $"Two TestFunctions host processes on one Azurite account, default polling (pollIntervalMilliseconds 1000). {options.LatencyRecords:N0} single-record PutRecord calls through the Kinesis API of the writer host at {options.LatencyRate:0} a second on a 1-shard stream; the function runs in the other host and notes wall-clock time minus the put time in the record (taken just before the request).")
+                .AppendLine(CultureInfo.InvariantCulture, $"Two TestFunctions host processes on one Azurite account, default polling (pollIntervalMilliseconds 250 while the stream is active, backing off to idlePollIntervalMilliseconds 10,000 when idle). {options.LatencyRecords:N0} single-record PutRecord calls through the Kinesis API of the writer host at {options.LatencyRate:0} a second on a 1-shard stream; the function runs in the other host and notes wall-clock time minus the put time in the record (taken just before the request).")
                 .AppendLine()
                 .AppendLine("| records | p50 ms | p99 ms | max ms |")
                 .AppendLine("|---:|---:|---:|---:|")
