@@ -68,7 +68,9 @@ public sealed partial class EmbeddedBlobStore
                 UnsyncedLength = data.Length,
                 UnsyncedCrc = Crc32C.Compute(data.Span),
             };
-            _files.WriteSlotAndSync(handle, file, next);
+            _files.WriteSlot(handle, file, next);
+            await _syncs.SyncAsync(handle);
+            _files.MarkDurable(file, next);
             return new AppendResult(state.Length, next.BlockCount, next.ETag, now);
         }
         catch (IOException e)

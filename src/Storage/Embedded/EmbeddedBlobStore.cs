@@ -11,10 +11,14 @@ namespace Platform.Storage.Embedded;
 /// </summary>
 public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
 {
+    /// <summary>Dedicated fdatasync threads: enough for a few shards' group commits to flush at once.</summary>
+    private const int SyncThreads = 4;
+
     private readonly EmbeddedLayout _layout;
     private readonly StripedFileLock _locks;
     private readonly BlobFile _files = new();
     private readonly TimeProvider _time;
+    private readonly FileSyncThreads _syncs = new(SyncThreads);
 
     private EmbeddedBlobStore(EmbeddedLayout layout, StripedFileLock locks, TimeProvider time)
     {
@@ -38,7 +42,11 @@ public sealed partial class EmbeddedBlobStore : IBlobStore, IDisposable
         return new EmbeddedBlobStore(layout, new StripedFileLock(layout.LocksFolder, options.LockStripes), timeProvider ?? TimeProvider.System);
     }
 
-    public void Dispose() => _locks.Dispose();
+    public void Dispose()
+    {
+        _syncs.Dispose();
+        _locks.Dispose();
+    }
 
     public Task<bool> CreateContainerIfNotExistsAsync(string container, CancellationToken cancellationToken = default)
     {

@@ -9,42 +9,14 @@ namespace Platform.Streams.Api;
 
 public static partial class KinesisApi
 {
-    private static async Task DispatchAsync(HttpContext context, StreamService service, string operation, ReadOnlyMemory<byte> body, CancellationToken ct)
+    private static async Task DispatchAsync(HttpContext context, StreamService service, string operation, Memory<byte> body, CancellationToken ct)
     {
         var options = service.Options;
         switch (operation)
         {
             case "PutRecords":
-            {
-                var request = Parse(body, KinesisJson.Wire.PutRecordsRequest);
-                var name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
-                var entries = request.Records ?? throw KinesisErrors.Constraint("records", "null", "Member must not be null");
-                var inputs = new PutRecordInput[entries.Count];
-                for (var i = 0; i < entries.Count; i++)
-                {
-                    inputs[i] = new PutRecordInput(entries[i].PartitionKey, entries[i].ExplicitHashKey, entries[i].Data ?? throw KinesisErrors.Constraint($"records.{i + 1}.member.data", "null", "Member must not be null"));
-                }
-
-                var outcomes = await service.PutRecordsAsync(name, inputs, ct);
-                var results = new PutRecordsResultEntry[outcomes.Length];
-                var failed = 0;
-                for (var i = 0; i < outcomes.Length; i++)
-                {
-                    var outcome = outcomes[i];
-                    if (outcome.Succeeded)
-                    {
-                        results[i] = new PutRecordsResultEntry { ShardId = outcome.ShardId, SequenceNumber = outcome.SequenceNumber.ToString() };
-                    }
-                    else
-                    {
-                        failed++;
-                        results[i] = new PutRecordsResultEntry { ErrorCode = outcome.ErrorCode, ErrorMessage = outcome.ErrorMessage };
-                    }
-                }
-
-                await WriteAsync(context, new PutRecordsResponse(failed, results, "NONE"), KinesisJson.Wire.PutRecordsResponse, ct);
+                await PutRecordsAsync(context, service, body, ct);
                 return;
-            }
 
             case "PutRecord":
             {
@@ -61,18 +33,8 @@ public static partial class KinesisApi
             }
 
             case "GetRecords":
-            {
-                var request = Parse(body, KinesisJson.Wire.GetRecordsRequest);
-                var result = await service.GetRecordsAsync(request.ShardIterator, request.Limit, ct);
-                await WriteAsync(context, new GetRecordsResponse
-                {
-                    Records = ToRecords(result.Records),
-                    NextShardIterator = result.NextShardIterator,
-                    MillisBehindLatest = result.MillisBehindLatest,
-                    ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
-                }, KinesisJson.Wire.GetRecordsResponse, ct);
+                await GetRecordsAsync(context, service, body, ct);
                 return;
-            }
 
             case "GetShardIterator":
             {

@@ -36,7 +36,7 @@ public static partial class KinesisApi
     public static IEndpointConventionBuilder MapKinesisApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/", HandleAsync).WithDisplayName("Kinesis API");
 
-    private static async Task HandleAsync(HttpContext context)
+    internal static async Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
         var service = services.GetRequiredService<StreamService>();

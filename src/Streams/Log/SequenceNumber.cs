@@ -44,6 +44,21 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
         });
     }
 
+    /// <summary>Writes the 56 ASCII digits of <see cref="ToString"/> into <paramref name="destination"/> (at least <see cref="Digits"/> bytes); no string is made.</summary>
+    public void FormatUtf8(Span<byte> destination)
+    {
+        if (Offset is < 0 or > MaxOffset)
+        {
+            throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
+        }
+
+        var x = ((UInt128)Version << 72) + ((UInt128)Segment << 40) + (UInt128)Offset;
+        var digits = destination[..Digits];
+        digits[0] = (byte)'1';
+        digits[1..].Fill((byte)'0');
+        x.TryFormat(digits[(Digits - 23)..], out _, "D23", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Parses a sequence number this platform issued. Anything else (another format, too long, not a decimal)
     /// returns false with a reason fit for an InvalidArgumentException message.

@@ -93,36 +93,52 @@ public sealed partial class ShardLog : IDisposable
                 RecordFrame.Write(batch[i], buffer.AsSpan(frameOffsets[i]));
             }
 
-            var block = buffer.AsMemory(0, total);
-            while (true)
+            var start = await AppendFramesAsync(buffer.AsMemory(0, total), cancellationToken);
+            var sequenceNumbers = new SequenceNumber[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
             {
-                var segment = CurrentSegment;
-                try
-                {
-                    var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = Math.Max(_options.SegmentMaxBytes, total) }, cancellationToken);
-                    Volatile.Write(ref _lastAppendEnd, new StrongBox<SequenceNumber>(new SequenceNumber(segment, appended.Offset + total)));
-                    var sequenceNumbers = new SequenceNumber[batch.Count];
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        sequenceNumbers[i] = new SequenceNumber(segment, appended.Offset + frameOffsets[i]);
-                    }
-
-                    return sequenceNumbers;
-                }
-                catch (BlobStorageException e) when (e.ErrorCode is BlobErrorCodes.MaxBlobSizeConditionNotMet or BlobErrorCodes.BlockCountExceedsLimit or BlobErrorCodes.BlobIsSealed)
-                {
-                    await RollAsync(segment, cancellationToken);
-                }
-                catch (BlobNotFoundException)
-                {
-                    // Retention deleted the segment this instance was aimed at (after sealing it): catch up to the latest.
-                    await CatchUpAsync(segment, cancellationToken);
-                }
+                sequenceNumbers[i] = new SequenceNumber(start.Segment, start.Offset + frameOffsets[i]);
             }
+
+            return sequenceNumbers;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Appends frames already encoded (<see cref="RecordFrame.Write(Span{byte}, ReadOnlySpan{byte}, UInt128?, long, ReadOnlySpan{byte})"/>)
+    /// as one block and returns the position of its first byte: a frame at offset k of the block has sequence
+    /// number (segment, offset + k). Fails with <see cref="ShardClosedException"/> once the shard is sealed.
+    /// </summary>
+    public async Task<SequenceNumber> AppendFramesAsync(ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(block.Length);
+        if (block.Length > BlobLimits.MaxAppendBlockBytes)
+        {
+            throw new ArgumentException($"A batch of {block.Length} bytes of frames exceeds one append block ({BlobLimits.MaxAppendBlockBytes} bytes).", nameof(block));
+        }
+
+        while (true)
+        {
+            var segment = CurrentSegment;
+            try
+            {
+                var appended = await _store.AppendBlockAsync(SegmentPath(segment), block, new AppendConditions { MaxSize = Math.Max(_options.SegmentMaxBytes, block.Length) }, cancellationToken);
+                Volatile.Write(ref _lastAppendEnd, new StrongBox<SequenceNumber>(new SequenceNumber(segment, appended.Offset + block.Length)));
+                return new SequenceNumber(segment, appended.Offset);
+            }
+            catch (BlobStorageException e) when (e.ErrorCode is BlobErrorCodes.MaxBlobSizeConditionNotMet or BlobErrorCodes.BlockCountExceedsLimit or BlobErrorCodes.BlobIsSealed)
+            {
+                await RollAsync(segment, cancellationToken);
+            }
+            catch (BlobNotFoundException)
+            {
+                // Retention deleted the segment this instance was aimed at (after sealing it): catch up to the latest.
+                await CatchUpAsync(segment, cancellationToken);
+            }
         }
     }
 
@@ -174,12 +190,29 @@ public sealed partial class ShardLog : IDisposable
     /// </summary>
     public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, long maxBytes, CancellationToken cancellationToken = default)
     {
+        var read = await ReadFramesAsync(from, maxRecords, maxBytes, cancellationToken);
+        var records = new List<ShardRecord>(read.Frames.Count);
+        foreach (var frame in read.Frames)
+        {
+            records.Add(frame.ToRecord());
+        }
+
+        return new ShardRead(records, read.Next, read.Corrupt, read.CaughtUp);
+    }
+
+    /// <summary>
+    /// <see cref="ReadAsync(SequenceNumber, int, long, CancellationToken)"/> without decoding: the frames as stored
+    /// (slices of the read buffers), for writing responses straight from them.
+    /// </summary>
+    public async Task<ShardFrameRead> ReadFramesAsync(SequenceNumber from, int maxRecords, long maxBytes, CancellationToken cancellationToken = default)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
-        var records = new List<ShardRecord>();
+        var frames = new List<StoredFrame>(Math.Min(maxRecords, 1024));
+        var scanned = new List<ScannedFrame>();
         var corrupt = new List<CorruptRegion>();
         var position = from;
         long bytes = 0;
-        while (records.Count < maxRecords)
+        while (frames.Count < maxRecords)
         {
             BlobDownload chunk;
             try
@@ -191,7 +224,7 @@ public sealed partial class ShardLog : IDisposable
                 var oldest = await FindOldestSegmentAsync(cancellationToken);
                 if (oldest is null || oldest <= position.Segment)
                 {
-                    return new ShardRead(records, position, corrupt, CaughtUp: true);
+                    return new ShardFrameRead(frames, position, corrupt, CaughtUp: true);
                 }
 
                 position = new SequenceNumber(oldest.Value, 0);
@@ -208,7 +241,7 @@ public sealed partial class ShardLog : IDisposable
 
                 if (!properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
                 {
-                    return new ShardRead(records, position, corrupt, CaughtUp: true);
+                    return new ShardFrameRead(frames, position, corrupt, CaughtUp: true);
                 }
 
                 position = new SequenceNumber(position.Segment + 1, 0);
@@ -216,23 +249,30 @@ public sealed partial class ShardLog : IDisposable
             }
 
             var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
-            var scan = FrameScanner.Scan(chunk.Content, position.Offset, isEndOfData: reachedEnd);
-            corrupt.AddRange(scan.Corrupt.Select(c => c with { Segment = position.Segment }));
-            foreach (var found in scan.Records)
+            scanned.Clear();
+            var firstCorrupt = corrupt.Count;
+            var consumed = FrameScanner.ScanFrames(chunk.Content.Span, position.Offset, reachedEnd, scanned, corrupt);
+            for (var c = firstCorrupt; c < corrupt.Count; c++)
             {
-                if (records.Count == maxRecords || (records.Count > 0 && bytes + found.Record.Data.Length > maxBytes))
-                {
-                    return new ShardRead(records, new SequenceNumber(position.Segment, found.Offset), corrupt, CaughtUp: false);
-                }
-
-                bytes += found.Record.Data.Length;
-                records.Add(new ShardRecord(new SequenceNumber(position.Segment, found.Offset), found.Record));
+                corrupt[c] = corrupt[c] with { Segment = position.Segment };
             }
 
-            position = new SequenceNumber(position.Segment, position.Offset + scan.Consumed);
+            foreach (var found in scanned)
+            {
+                var at = new SequenceNumber(position.Segment, position.Offset + found.Position);
+                if (frames.Count == maxRecords || (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes))
+                {
+                    return new ShardFrameRead(frames, at, corrupt, CaughtUp: false);
+                }
+
+                bytes += found.Layout.DataLength;
+                frames.Add(new StoredFrame(at, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
+            }
+
+            position = new SequenceNumber(position.Segment, position.Offset + consumed);
         }
 
-        return new ShardRead(records, position, corrupt, CaughtUp: false);
+        return new ShardFrameRead(frames, position, corrupt, CaughtUp: false);
     }
 
     /// <summary>Where the record after <paramref name="sequenceNumber"/> starts (for AFTER_SEQUENCE_NUMBER).</summary>

@@ -13,3 +13,19 @@ public sealed record ShardRead(IReadOnlyList<ShardRecord> Records, SequenceNumbe
 
 /// <summary>One segment of a shard's log as storage lists it.</summary>
 public sealed record SegmentInfo(uint Segment, long Length, bool IsSealed, DateTimeOffset LastModified);
+
+/// <summary>A stored frame read back from a shard: its sequence number, its bytes (from the frame's start) and its layout.</summary>
+public readonly record struct StoredFrame(SequenceNumber SequenceNumber, ReadOnlyMemory<byte> Frame, FrameLayout Layout)
+{
+    /// <summary>The record's data, a slice of the frame.</summary>
+    public ReadOnlySpan<byte> Data => Frame.Span.Slice(Layout.DataOffset, Layout.DataLength);
+
+    /// <summary>The partition key's UTF-8 bytes, a slice of the frame.</summary>
+    public ReadOnlySpan<byte> PartitionKeyUtf8 => Frame.Span.Slice(Layout.KeyOffset, Layout.KeyLength);
+
+    /// <summary>The record decoded into objects (partition key string, data sliced from the frame).</summary>
+    public ShardRecord ToRecord() => new(SequenceNumber, RecordFrame.Decode(Frame, Layout));
+}
+
+/// <summary>Like <see cref="ShardRead"/>, with the frames as stored instead of decoded records.</summary>
+public sealed record ShardFrameRead(IReadOnlyList<StoredFrame> Frames, SequenceNumber Next, IReadOnlyList<CorruptRegion> Corrupt, bool CaughtUp);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Platform.Streams.Records;
 
@@ -45,9 +46,48 @@ public sealed class ShardWriter : IAsyncDisposable
             throw new ArgumentException($"A put of {bytes} bytes of frames exceeds one append ({_options.MaxBatchBytes} bytes); split it.", nameof(records));
         }
 
-        var pending = new PendingPut(records, bytes, new TaskCompletionSource<IReadOnlyList<SequenceNumber>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var frames = new byte[bytes];
+        var offsets = new int[records.Count];
+        var position = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            offsets[i] = position;
+            position += RecordFrame.Write(records[i], frames.AsSpan(position));
+        }
+
+        var start = await PutFramesCoreAsync(frames, cancellationToken).WaitAsync(cancellationToken);
+        var numbers = new SequenceNumber[records.Count];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = new SequenceNumber(start.Segment, start.Offset + offsets[i]);
+        }
+
+        return numbers;
+    }
+
+    /// <summary>
+    /// Puts frames already encoded (kept together and in order) and returns the position of the first once
+    /// durable: a frame at offset k of <paramref name="frames"/> has sequence number (segment, offset + k).
+    /// The writer reads <paramref name="frames"/> until the returned task completes (even when
+    /// <paramref name="cancellationToken"/> fires once queued, the task waits for the commit), so a caller
+    /// may reuse a pooled buffer as soon as it does.
+    /// </summary>
+    public Task<SequenceNumber> PutFramesAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(frames.Length);
+        if (frames.Length > _options.MaxBatchBytes)
+        {
+            throw new ArgumentException($"A put of {frames.Length} bytes of frames exceeds one append ({_options.MaxBatchBytes} bytes); split it.", nameof(frames));
+        }
+
+        return PutFramesCoreAsync(frames, cancellationToken);
+    }
+
+    private async Task<SequenceNumber> PutFramesCoreAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
+    {
+        var pending = new PendingPut(frames, new TaskCompletionSource<SequenceNumber>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
-        return await pending.Done.Task.WaitAsync(cancellationToken);
+        return await pending.Done.Task;
     }
 
     /// <summary>Completes at the next commit of this writer (for readers that have caught up).</summary>
@@ -86,11 +126,11 @@ public sealed class ShardWriter : IAsyncDisposable
 
                 lastAppend = _options.TimeProvider.GetTimestamp();
                 var bytes = 0;
-                while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Bytes <= _options.MaxBatchBytes))
+                while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Frames.Length <= _options.MaxBatchBytes))
                 {
                     _queue.Reader.TryRead(out _);
                     batch.Add(next);
-                    bytes += next.Bytes;
+                    bytes += next.Frames.Length;
                 }
 
                 await CommitAsync(batch, cancellationToken);
@@ -109,18 +149,42 @@ public sealed class ShardWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<PendingPut> batch, CancellationToken cancellationToken)
     {
+        byte[]? rented = null;
         try
         {
             // Every put fits one append and the batch is cut at MaxBatchBytes, so the batch is one atomic append:
             // all of its puts land, or none does.
-            var all = batch.Count == 1 ? batch[0].Records : batch.SelectMany(p => p.Records).ToList();
-            var numbers = await _log.AppendAsync(all, cancellationToken);
+            ReadOnlyMemory<byte> block;
+            if (batch.Count == 1)
+            {
+                block = batch[0].Frames;
+            }
+            else
+            {
+                var total = 0;
+                foreach (var put in batch)
+                {
+                    total += put.Frames.Length;
+                }
+
+                rented = ArrayPool<byte>.Shared.Rent(total);
+                var position = 0;
+                foreach (var put in batch)
+                {
+                    put.Frames.Span.CopyTo(rented.AsSpan(position));
+                    position += put.Frames.Length;
+                }
+
+                block = rented.AsMemory(0, total);
+            }
+
+            var start = await _log.AppendFramesAsync(block, cancellationToken);
             Interlocked.Increment(ref _appends);
-            var index = 0;
+            long offset = 0;
             foreach (var put in batch)
             {
-                put.Done.TrySetResult(new ArraySegment<SequenceNumber>(numbers as SequenceNumber[] ?? [.. numbers], index, put.Records.Count));
-                index += put.Records.Count;
+                put.Done.TrySetResult(new SequenceNumber(start.Segment, start.Offset + offset));
+                offset += put.Frames.Length;
             }
         }
         catch (Exception e)
@@ -132,11 +196,16 @@ public sealed class ShardWriter : IAsyncDisposable
         }
         finally
         {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
             Interlocked.Exchange(ref _committed, NewSignal()).TrySetResult();
         }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record PendingPut(IReadOnlyList<StreamRecordData> Records, int Bytes, TaskCompletionSource<IReadOnlyList<SequenceNumber>> Done);
+    private sealed record PendingPut(ReadOnlyMemory<byte> Frames, TaskCompletionSource<SequenceNumber> Done);
 }

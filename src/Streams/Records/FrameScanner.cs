@@ -26,16 +26,40 @@ public static class FrameScanner
     /// <param name="isEndOfData">True when nothing follows the buffer: an unfinished frame at its end is then corrupt, not incomplete.</param>
     public static FrameScan Scan(ReadOnlyMemory<byte> buffer, long baseOffset, bool isEndOfData)
     {
-        var records = new List<ScannedRecord>();
+        var frames = new List<ScannedFrame>();
         var corrupt = new List<CorruptRegion>();
+        var consumed = ScanFrames(buffer.Span, baseOffset, isEndOfData, frames, corrupt);
+        var records = new List<ScannedRecord>(frames.Count);
+        foreach (var frame in frames)
+        {
+            var record = RecordFrame.Decode(buffer.Slice(frame.Position, frame.Layout.FrameLength), frame.Layout);
+            records.Add(new ScannedRecord(baseOffset + frame.Position, frame.Layout.FrameLength, record));
+        }
+
+        return new FrameScan(records, corrupt, consumed);
+    }
+
+    /// <summary>
+    /// Like <see cref="Scan"/>, but finds only where the intact frames are (no record objects): the read path
+    /// that writes responses straight from the stored bytes. Returns the bytes fully accounted for.
+    /// </summary>
+    /// <param name="buffer">Bytes read from the segment at <paramref name="baseOffset"/>.</param>
+    /// <param name="baseOffset">The segment offset of the buffer's first byte, so reported offsets are segment offsets.</param>
+    /// <param name="isEndOfData">True when nothing follows the buffer: an unfinished frame at its end is then corrupt, not incomplete.</param>
+    /// <param name="frames">Receives each intact frame's position in the buffer and its layout.</param>
+    /// <param name="corrupt">Receives the regions skipped because they hold no valid frame.</param>
+    public static int ScanFrames(ReadOnlySpan<byte> buffer, long baseOffset, bool isEndOfData, List<ScannedFrame> frames, List<CorruptRegion> corrupt)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(corrupt);
         var position = 0;
         while (position < buffer.Length)
         {
-            var status = RecordFrame.TryRead(buffer[position..], out var record, out var length);
+            var status = RecordFrame.TryReadLayout(buffer[position..], out var layout);
             if (status == FrameStatus.Ok)
             {
-                records.Add(new ScannedRecord(baseOffset + position, length, record!));
-                position += length;
+                frames.Add(new ScannedFrame(position, layout));
+                position += layout.FrameLength;
                 continue;
             }
 
@@ -50,7 +74,7 @@ public static class FrameScanner
             position = next;
         }
 
-        return new FrameScan(records, corrupt, position);
+        return position;
     }
 
     /// <summary>
@@ -89,7 +113,7 @@ public static class FrameScanner
                 break;
             }
 
-            var next = FindNextFrame(buffer, position + 1, isEndOfData);
+            var next = FindNextFrame(span, position + 1, isEndOfData);
             (corrupt ??= []).Add(new CorruptRegion(baseOffset + position, next - position));
             position = next;
         }
@@ -98,20 +122,20 @@ public static class FrameScanner
         return count;
     }
 
-    private static int FindNextFrame(ReadOnlyMemory<byte> buffer, int from, bool isEndOfData)
+    private static int FindNextFrame(ReadOnlySpan<byte> buffer, int from, bool isEndOfData)
     {
         Span<byte> magic = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(magic, RecordFrame.Magic);
         for (var i = from; i < buffer.Length;)
         {
-            var hit = buffer.Span[i..].IndexOf(magic);
+            var hit = buffer[i..].IndexOf(magic);
             if (hit < 0)
             {
                 break;
             }
 
             i += hit;
-            var status = RecordFrame.TryRead(buffer[i..], out _, out _);
+            var status = RecordFrame.TryReadLayout(buffer[i..], out _);
             if (status == FrameStatus.Ok || (status == FrameStatus.Incomplete && !isEndOfData))
             {
                 return i;

@@ -33,9 +33,16 @@ public static class RecordFrame
 
     /// <summary>Bytes the frame of <paramref name="record"/> takes.</summary>
     public static int Measure(StreamRecordData record) =>
-        HeaderSize + (record.ExplicitHashKey is null ? 0 : 16) + Encoding.UTF8.GetByteCount(record.PartitionKey) + record.Data.Length;
+        Measure(Encoding.UTF8.GetByteCount(record.PartitionKey), record.ExplicitHashKey is not null, record.Data.Length);
 
-    /// <summary>Writes the frame into <paramref name="destination"/> (at least <see cref="Measure"/> bytes) and returns its length.</summary>
+    /// <summary>Bytes a frame takes for a partition key of <paramref name="keyBytes"/> UTF-8 bytes and <paramref name="dataBytes"/> of data.</summary>
+    /// <param name="keyBytes">The partition key's length in UTF-8 bytes.</param>
+    /// <param name="hasExplicitHashKey">Whether the frame carries an explicit hash key.</param>
+    /// <param name="dataBytes">The record data's length.</param>
+    public static int Measure(int keyBytes, bool hasExplicitHashKey, int dataBytes) =>
+        HeaderSize + (hasExplicitHashKey ? 16 : 0) + keyBytes + dataBytes;
+
+    /// <summary>Writes the frame into <paramref name="destination"/> (at least <see cref="Measure(StreamRecordData)"/> bytes) and returns its length.</summary>
     public static int Write(StreamRecordData record, Span<byte> destination)
     {
         var keyBytes = Encoding.UTF8.GetByteCount(record.PartitionKey);
@@ -49,34 +56,86 @@ public static class RecordFrame
             throw new ArgumentException($"Record data of {record.Data.Length} bytes exceeds {MaxDataBytes}.", nameof(record));
         }
 
-        var length = Measure(record);
+        var length = Measure(keyBytes, record.ExplicitHashKey is not null, record.Data.Length);
         var frame = destination[..length];
+        var keyAt = HeaderSize + (record.ExplicitHashKey is null ? 0 : 16);
+        Encoding.UTF8.GetBytes(record.PartitionKey, frame.Slice(keyAt, keyBytes));
+        return WriteAround(frame, keyBytes, record.ExplicitHashKey, record.ArrivalTime.ToUnixTimeMilliseconds(), record.Data.Span);
+    }
+
+    /// <summary>
+    /// Writes a frame from a partition key already in UTF-8 (the caller checked its rules: 1 to
+    /// <see cref="MaxPartitionKeyBytes"/> bytes, data at most <see cref="MaxDataBytes"/>) and returns its length.
+    /// </summary>
+    /// <param name="destination">Where the frame goes: at least <see cref="Measure(int, bool, int)"/> bytes.</param>
+    /// <param name="partitionKey">The partition key's UTF-8 bytes.</param>
+    /// <param name="explicitHashKey">The explicit hash key, if the producer gave one.</param>
+    /// <param name="arrivalUnixMs">The approximate arrival time in Unix milliseconds.</param>
+    /// <param name="data">The record data.</param>
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> partitionKey, UInt128? explicitHashKey, long arrivalUnixMs, ReadOnlySpan<byte> data)
+    {
+        var length = Measure(partitionKey.Length, explicitHashKey is not null, data.Length);
+        var frame = destination[..length];
+        partitionKey.CopyTo(frame[(HeaderSize + (explicitHashKey is null ? 0 : 16))..]);
+        return WriteAround(frame, partitionKey.Length, explicitHashKey, arrivalUnixMs, data);
+    }
+
+    /// <summary>Fills in everything but the partition key (already in place), then the checksum.</summary>
+    private static int WriteAround(Span<byte> frame, int keyBytes, UInt128? explicitHashKey, long arrivalUnixMs, ReadOnlySpan<byte> data)
+    {
         BinaryPrimitives.WriteUInt32LittleEndian(frame, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(frame[4..], length);
+        BinaryPrimitives.WriteInt32LittleEndian(frame[4..], frame.Length);
         frame[12] = Version;
-        frame[13] = record.ExplicitHashKey is null ? (byte)0 : ExplicitHashKeyFlag;
+        frame[13] = explicitHashKey is null ? (byte)0 : ExplicitHashKeyFlag;
         BinaryPrimitives.WriteUInt16LittleEndian(frame[14..], (ushort)keyBytes);
-        BinaryPrimitives.WriteInt64LittleEndian(frame[16..], record.ArrivalTime.ToUnixTimeMilliseconds());
-        BinaryPrimitives.WriteInt32LittleEndian(frame[24..], record.Data.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(frame[16..], arrivalUnixMs);
+        BinaryPrimitives.WriteInt32LittleEndian(frame[24..], data.Length);
         var position = HeaderSize;
-        if (record.ExplicitHashKey is { } hashKey)
+        if (explicitHashKey is { } hashKey)
         {
             BinaryPrimitives.WriteUInt128BigEndian(frame[position..], hashKey);
             position += 16;
         }
 
-        position += Encoding.UTF8.GetBytes(record.PartitionKey, frame[position..]);
-        record.Data.Span.CopyTo(frame[position..]);
+        data.CopyTo(frame[(position + keyBytes)..]);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[8..], Crc32C.Compute(frame[12..]));
-        return length;
+        return frame.Length;
     }
 
     /// <summary>Decodes the frame at the start of <paramref name="source"/>; the record's data is a slice of it, not a copy.</summary>
     public static FrameStatus TryRead(ReadOnlyMemory<byte> source, out StreamRecordData? record, out int frameLength)
     {
         record = null;
-        frameLength = 0;
-        var span = source.Span;
+        var status = TryReadLayout(source.Span, out var layout);
+        frameLength = layout.FrameLength;
+        if (status != FrameStatus.Ok)
+        {
+            return status;
+        }
+
+        record = Decode(source, layout);
+        return FrameStatus.Ok;
+    }
+
+    /// <summary>The record of a frame <see cref="TryReadLayout"/> found intact; its data is a slice of <paramref name="frame"/>.</summary>
+    /// <param name="frame">The frame's bytes (from its start).</param>
+    /// <param name="layout">The layout <see cref="TryReadLayout"/> gave for it.</param>
+    public static StreamRecordData Decode(ReadOnlyMemory<byte> frame, FrameLayout layout)
+    {
+        var span = frame.Span;
+        UInt128? hashKey = layout.HasExplicitHashKey ? BinaryPrimitives.ReadUInt128BigEndian(span[HeaderSize..]) : null;
+        var partitionKey = Encoding.UTF8.GetString(span.Slice(layout.KeyOffset, layout.KeyLength));
+        return new StreamRecordData(partitionKey, hashKey, layout.ArrivalTime, frame.Slice(layout.DataOffset, layout.DataLength));
+    }
+
+    /// <summary>
+    /// Checks the frame at the start of <paramref name="source"/> (magic, length, checksum, version, field
+    /// lengths) and says where its parts are, without decoding them.
+    /// </summary>
+    public static FrameStatus TryReadLayout(ReadOnlySpan<byte> source, out FrameLayout layout)
+    {
+        layout = default;
+        var span = source;
         if (span.Length < 8)
         {
             return span.Length == 0 || IsMagicPrefix(span) ? FrameStatus.Incomplete : FrameStatus.Corrupt;
@@ -107,24 +166,14 @@ public static class RecordFrame
         var hasHashKey = (frame[13] & ExplicitHashKeyFlag) != 0;
         var keyBytes = BinaryPrimitives.ReadUInt16LittleEndian(frame[14..]);
         var dataLength = BinaryPrimitives.ReadInt32LittleEndian(frame[24..]);
-        var position = HeaderSize;
-        if (dataLength < 0 || keyBytes == 0 || position + (hasHashKey ? 16 : 0) + keyBytes + dataLength != length)
+        var keyOffset = HeaderSize + (hasHashKey ? 16 : 0);
+        if (dataLength < 0 || keyBytes == 0 || keyOffset + keyBytes + dataLength != length)
         {
             return FrameStatus.Corrupt;
         }
 
-        UInt128? hashKey = null;
-        if (hasHashKey)
-        {
-            hashKey = BinaryPrimitives.ReadUInt128BigEndian(frame[position..]);
-            position += 16;
-        }
-
-        var partitionKey = Encoding.UTF8.GetString(frame.Slice(position, keyBytes));
-        position += keyBytes;
-        var arrival = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(frame[16..]), 0, 253402300799999));
-        record = new StreamRecordData(partitionKey, hashKey, arrival, source.Slice(position, dataLength));
-        frameLength = length;
+        var arrivalMs = Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(frame[16..]), 0, 253402300799999);
+        layout = new FrameLayout(length, hasHashKey, keyOffset, keyBytes, keyOffset + keyBytes, dataLength, arrivalMs);
         return FrameStatus.Ok;
     }
 

@@ -17,9 +17,15 @@ public static class HashKey
     {
         Span<byte> utf8 = partitionKey.Length <= 256 ? stackalloc byte[partitionKey.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(partitionKey.Length)];
         var length = Encoding.UTF8.GetBytes(partitionKey, utf8);
+        return FromPartitionKey(utf8[..length]);
+    }
+
+    /// <summary>MD5 of a partition key already in UTF-8, as a big-endian 128-bit integer.</summary>
+    public static UInt128 FromPartitionKey(ReadOnlySpan<byte> partitionKeyUtf8)
+    {
         Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
 #pragma warning disable CA5351 // MD5 is what Kinesis routes by; it is a hash for placement, not for security.
-        MD5.HashData(utf8[..length], digest);
+        MD5.HashData(partitionKeyUtf8, digest);
 #pragma warning restore CA5351
         return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }

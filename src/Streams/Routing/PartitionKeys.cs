@@ -32,4 +32,19 @@ public static class PartitionKeys
 
         return count;
     }
+
+    /// <summary>Unicode characters (code points) in valid UTF-8: every byte that does not continue a sequence starts one.</summary>
+    public static int CountCodePoints(ReadOnlySpan<byte> utf8)
+    {
+        var continuations = 0;
+        foreach (var b in utf8)
+        {
+            if ((b & 0xC0) == 0x80)
+            {
+                continuations++;
+            }
+        }
+
+        return utf8.Length - continuations;
+    }
 }

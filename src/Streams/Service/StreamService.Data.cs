@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Platform.Streams.Control;
@@ -22,6 +23,9 @@ public sealed record ChildShardInfo(string ShardId, IReadOnlyList<string> Parent
 /// <summary>One GetRecords answer.</summary>
 public sealed record GetRecordsResult(IReadOnlyList<ShardRecord> Records, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards);
 
+/// <summary>One GetRecords answer with the records as stored frames.</summary>
+public sealed record GetRecordFramesResult(IReadOnlyList<StoredFrame> Frames, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards);
+
 /// <summary>Shard iterator types.</summary>
 public static class IteratorType
 {
@@ -44,7 +48,8 @@ public sealed partial class StreamService
     /// <summary>PutRecord: one record, errors thrown.</summary>
     public async Task<PutRecordOutcome> PutRecordAsync(string name, PutRecordInput record, CancellationToken cancellationToken)
     {
-        var outcome = (await PutAsync(name, [record], "", cancellationToken))[0];
+        var batch = PutBatch.From([record]);
+        var outcome = (await PutAsync(name, batch.Buffer, batch.Records, "", cancellationToken))[0];
         if (!outcome.Succeeded)
         {
             throw new KinesisException(outcome.ErrorCode!, outcome.ErrorMessage!, outcome.ErrorCode == KinesisErrors.InternalFailure ? 500 : 400);
@@ -56,28 +61,54 @@ public sealed partial class StreamService
     /// <summary>PutRecords: up to 500 records; each gets a sequence number or an error of its own.</summary>
     public async Task<PutRecordOutcome[]> PutRecordsAsync(string name, IReadOnlyList<PutRecordInput> records, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        CheckPutRecordsCount(records.Count);
+        var batch = PutBatch.From(records);
+        return await PutAsync(name, batch.Buffer, batch.Records, "records.", cancellationToken);
+    }
+
+    /// <summary>
+    /// PutRecords from records that are slices of one buffer (a request body decoded in place, see
+    /// <c>PutRecordsReader</c>): no per-record objects on the way to the shard's group commit.
+    /// </summary>
+    /// <param name="name">The stream.</param>
+    /// <param name="buffer">The bytes the slices point into.</param>
+    /// <param name="records">The records, 1 to 500 of them.</param>
+    /// <param name="cancellationToken">Cancels the put (records already queued to a shard still land).</param>
+    public Task<PutRecordOutcome[]> PutRecordsAsync(string name, ReadOnlyMemory<byte> buffer, ReadOnlyMemory<PutRecordSlice> records, CancellationToken cancellationToken)
+    {
+        CheckPutRecordsCount(records.Length);
+        return PutAsync(name, buffer, records, "records.", cancellationToken);
+    }
+
+    /// <summary>The PutRecords record-count rule, phrased as AWS phrases it.</summary>
+    public static void CheckPutRecordsCount(int count)
+    {
+        if (count == 0)
         {
             throw KinesisErrors.Constraint("records", "[]", "Member must have length greater than or equal to 1");
         }
 
-        if (records.Count > MaxRecordsPerPut)
+        if (count > MaxRecordsPerPut)
         {
-            throw KinesisErrors.Constraint("records", $"[{records.Count} records]", $"Member must have length less than or equal to {MaxRecordsPerPut}");
+            throw KinesisErrors.Constraint("records", $"[{count} records]", $"Member must have length less than or equal to {MaxRecordsPerPut}");
         }
-
-        return await PutAsync(name, records, "records.", cancellationToken);
     }
 
-    private async Task<PutRecordOutcome[]> PutAsync(string name, IReadOnlyList<PutRecordInput> records, string memberPrefix, CancellationToken cancellationToken)
+    private async Task<PutRecordOutcome[]> PutAsync(string name, ReadOnlyMemory<byte> buffer, ReadOnlyMemory<PutRecordSlice> records, string memberPrefix, CancellationToken cancellationToken)
     {
-        var arrival = _time.GetUtcNow();
-        var prepared = new (StreamRecordData Data, UInt128 HashKey, int Bytes, int Frame)[records.Count];
+        var arrival = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var count = records.Length;
+        var hashKeys = new UInt128[count];
+        var explicitKeys = new UInt128?[count];
+        var frameBytes = new int[count];
+        var dataBytes = new int[count];
         long total = 0;
-        for (var i = 0; i < records.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            prepared[i] = Prepare(records[i], arrival, records.Count > 1 || memberPrefix.Length > 0 ? $"{memberPrefix}{i + 1}.member." : "");
-            total += prepared[i].Bytes;
+            var member = count > 1 || memberPrefix.Length > 0 ? $"{memberPrefix}{i + 1}.member." : "";
+            (hashKeys[i], explicitKeys[i], dataBytes[i]) = Prepare(buffer.Span, records.Span[i], member);
+            frameBytes[i] = RecordFrame.Measure(records.Span[i].KeyLength, explicitKeys[i] is not null, records.Span[i].DataLength);
+            total += dataBytes[i];
         }
 
         if (total > MaxPutRequestBytes)
@@ -85,9 +116,16 @@ public sealed partial class StreamService
             throw KinesisErrors.InvalidArgument($"Records size exceeds 5 MB limit: the request holds {total} bytes of data and partition keys.");
         }
 
-        var outcomes = new PutRecordOutcome[records.Count];
-        var pending = Enumerable.Range(0, records.Count).ToList();
+        var outcomes = new PutRecordOutcome[count];
+        var pending = new List<int>(count);
+        for (var i = 0; i < count; i++)
+        {
+            pending.Add(i);
+        }
+
         var document = await RequireWritableAsync(name, cancellationToken);
+        var route = new int[count];
+        var frameAt = new int[count];
         for (var attempt = 0; attempt < MaxRouteAttempts && pending.Count > 0; attempt++)
         {
             if (attempt > 0)
@@ -95,67 +133,103 @@ public sealed partial class StreamService
                 document = await RequireStreamAsync(name, fresh: true, cancellationToken);
             }
 
-            var retry = new List<int>();
-            var puts = new List<(Task<IReadOnlyList<SequenceNumber>> Task, List<int> Indices, string ShardId)>();
             var writable = WritableShards(document);
-            foreach (var group in pending.GroupBy(i => Route(document, writable, prepared[i].HashKey)))
+            var used = new bool[writable.Count];
+            var attemptBytes = 0;
+            foreach (var index in pending)
             {
-                var shard = group.Key;
-                var handle = await GetShardAsync(document, shard.ShardId, cancellationToken);
-                var chunk = new List<int>();
-                var chunkBytes = 0;
-                foreach (var index in group)
+                route[index] = Route(document, writable, hashKeys[index]);
+                used[route[index]] = true;
+                attemptBytes += frameBytes[index];
+            }
+
+            // Frames of one shard are encoded next to each other in request order, so each piece is one slice.
+            var frames = ArrayPool<byte>.Shared.Rent(attemptBytes);
+            var puts = new List<(Task<SequenceNumber> Task, List<int> Indices, string ShardId)>();
+            try
+            {
+                var position = 0;
+                for (var w = 0; w < writable.Count; w++)
                 {
-                    if (_options.EnforceShardWriteLimits && !handle.Quota.TryTake(prepared[index].Bytes))
+                    if (!used[w])
                     {
-                        outcomes[index] = new PutRecordOutcome(null, default, KinesisErrors.ProvisionedThroughputExceeded, $"Rate exceeded for shard {shard.ShardId} in stream {name} under account {Account}.");
                         continue;
                     }
 
-                    var frame = prepared[index].Frame;
-                    if (chunk.Count > 0 && chunkBytes + frame > Storage.BlobLimits.MaxAppendBlockBytes)
+                    var shard = writable[w];
+                    var handle = await GetShardAsync(document, shard.ShardId, cancellationToken);
+                    var chunk = new List<int>();
+                    var chunkStart = position;
+                    foreach (var index in pending)
                     {
-                        puts.Add((handle.Writer.PutAsync([.. chunk.Select(c => prepared[c].Data)], cancellationToken), chunk, shard.ShardId));
-                        chunk = [];
-                        chunkBytes = 0;
+                        if (route[index] != w)
+                        {
+                            continue;
+                        }
+
+                        if (_options.EnforceShardWriteLimits && !handle.Quota.TryTake(dataBytes[index]))
+                        {
+                            outcomes[index] = new PutRecordOutcome(null, default, KinesisErrors.ProvisionedThroughputExceeded, $"Rate exceeded for shard {shard.ShardId} in stream {name} under account {Account}.");
+                            continue;
+                        }
+
+                        if (chunk.Count > 0 && position - chunkStart + frameBytes[index] > Storage.BlobLimits.MaxAppendBlockBytes)
+                        {
+                            puts.Add((handle.Writer.PutFramesAsync(frames.AsMemory(chunkStart, position - chunkStart), cancellationToken), chunk, shard.ShardId));
+                            chunk = [];
+                            chunkStart = position;
+                        }
+
+                        var slice = records.Span[index];
+                        var span = buffer.Span;
+                        frameAt[index] = position - chunkStart;
+                        position += RecordFrame.Write(frames.AsSpan(position), span.Slice(slice.KeyOffset, slice.KeyLength), explicitKeys[index], arrival, span.Slice(slice.DataOffset, slice.DataLength));
+                        chunk.Add(index);
                     }
 
-                    chunk.Add(index);
-                    chunkBytes += frame;
+                    if (chunk.Count > 0)
+                    {
+                        puts.Add((handle.Writer.PutFramesAsync(frames.AsMemory(chunkStart, position - chunkStart), cancellationToken), chunk, shard.ShardId));
+                    }
                 }
 
-                if (chunk.Count > 0)
+                var retry = new List<int>();
+                foreach (var (task, indices, shardId) in puts)
                 {
-                    puts.Add((handle.Writer.PutAsync([.. chunk.Select(c => prepared[c].Data)], cancellationToken), chunk, shard.ShardId));
+                    try
+                    {
+                        var start = await task;
+                        foreach (var index in indices)
+                        {
+                            outcomes[index] = new PutRecordOutcome(shardId, new SequenceNumber(start.Segment, start.Offset + frameAt[index]), null, null);
+                        }
+                    }
+                    catch (ShardClosedException)
+                    {
+                        // Resharding closed the shard: nothing of this put landed; route again to its children.
+                        _knownClosed[(document.Incarnation, ShardId.Parse(shardId).Index)] = true;
+                        retry.AddRange(indices);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        foreach (var index in indices)
+                        {
+                            outcomes[index] = new PutRecordOutcome(null, default, KinesisErrors.InternalFailure, "Internal service failure.");
+                        }
+                    }
                 }
-            }
 
-            foreach (var (task, indices, shardId) in puts)
+                retry.Sort(); // request order, so a retried shard's records stay in order
+                pending = retry;
+            }
+            finally
             {
-                try
+                // A writer reads the frames until its put completes; a put abandoned mid-way leaves the buffer to the GC.
+                if (puts.TrueForAll(p => p.Task.IsCompleted))
                 {
-                    var numbers = await task;
-                    for (var k = 0; k < indices.Count; k++)
-                    {
-                        outcomes[indices[k]] = new PutRecordOutcome(shardId, numbers[k], null, null);
-                    }
-                }
-                catch (ShardClosedException)
-                {
-                    // Resharding closed the shard: nothing of this put landed; route again to its children.
-                    _knownClosed[(document.Incarnation, ShardId.Parse(shardId).Index)] = true;
-                    retry.AddRange(indices);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    foreach (var index in indices)
-                    {
-                        outcomes[index] = new PutRecordOutcome(null, default, KinesisErrors.InternalFailure, "Internal service failure.");
-                    }
+                    ArrayPool<byte>.Shared.Return(frames);
                 }
             }
-
-            pending = retry;
         }
 
         foreach (var index in pending)
@@ -166,30 +240,40 @@ public sealed partial class StreamService
         return outcomes;
     }
 
-    private static (StreamRecordData Data, UInt128 HashKey, int Bytes, int Frame) Prepare(PutRecordInput input, DateTimeOffset arrival, string member)
+    /// <summary>Checks one record against Kinesis's rules and finds its hash key; returns the bytes it counts against the 5 MB limit.</summary>
+    private static (UInt128 HashKey, UInt128? ExplicitKey, int Bytes) Prepare(ReadOnlySpan<byte> buffer, PutRecordSlice record, string member)
     {
-        var keyError = PartitionKeys.Validate(input.PartitionKey);
-        if (keyError is not null)
+        if (record.KeyOffset < 0 || record.KeyLength == 0)
         {
-            throw KinesisErrors.Constraint(member + "partitionKey", input.PartitionKey ?? "null", keyError);
+            throw KinesisErrors.Constraint(member + "partitionKey", record.KeyOffset < 0 ? "null" : "", "PartitionKey must be at least 1 character long.");
         }
 
-        if (input.Data.Length > MaxRecordBytes)
+        var key = buffer.Slice(record.KeyOffset, record.KeyLength);
+        if (key.Length > PartitionKeys.MaxLength && PartitionKeys.CountCodePoints(key) > PartitionKeys.MaxLength)
         {
-            throw KinesisErrors.Constraint(member + "data", $"java.nio.HeapByteBuffer[pos=0 lim={input.Data.Length} cap={input.Data.Length}]", $"Member must have length less than or equal to {MaxRecordBytes}");
+            throw KinesisErrors.Constraint(member + "partitionKey", Encoding.UTF8.GetString(key), $"PartitionKey must be at most {PartitionKeys.MaxLength} characters long.");
         }
 
-        var keyBytes = Encoding.UTF8.GetByteCount(input.PartitionKey!);
-        if (input.Data.Length + keyBytes > MaxRecordBytes)
+        if (record.DataOffset < 0)
         {
-            throw KinesisErrors.InvalidArgument($"A record's data plus partition key is {input.Data.Length + keyBytes} bytes, over the 1 MiB limit.");
+            throw KinesisErrors.Constraint(member + "data", "null", "Member must not be null");
         }
 
-        UInt128 hashKey;
+        if (record.DataLength > MaxRecordBytes)
+        {
+            throw KinesisErrors.Constraint(member + "data", $"java.nio.HeapByteBuffer[pos=0 lim={record.DataLength} cap={record.DataLength}]", $"Member must have length less than or equal to {MaxRecordBytes}");
+        }
+
+        if (record.DataLength + key.Length > MaxRecordBytes)
+        {
+            throw KinesisErrors.InvalidArgument($"A record's data plus partition key is {record.DataLength + key.Length} bytes, over the 1 MiB limit.");
+        }
+
         UInt128? explicitKey = null;
-        if (input.ExplicitHashKey is not null)
+        UInt128 hashKey;
+        if (record.ExplicitHashKey is not null)
         {
-            if (!HashKey.TryParse(input.ExplicitHashKey, out hashKey, out var error))
+            if (!HashKey.TryParse(record.ExplicitHashKey, out hashKey, out var error))
             {
                 throw KinesisErrors.InvalidArgument($"Invalid ExplicitHashKey. {error}");
             }
@@ -198,11 +282,10 @@ public sealed partial class StreamService
         }
         else
         {
-            hashKey = HashKey.FromPartitionKey(input.PartitionKey!);
+            hashKey = HashKey.FromPartitionKey(key);
         }
 
-        var data = new StreamRecordData(input.PartitionKey!, explicitKey, arrival, input.Data);
-        return (data, hashKey, input.Data.Length + keyBytes, RecordFrame.Measure(data));
+        return (hashKey, explicitKey, record.DataLength + key.Length);
     }
 
     /// <summary>
@@ -213,13 +296,13 @@ public sealed partial class StreamService
     private List<ShardEntry> WritableShards(StreamDocument document) =>
         [.. document.Shards.Where(s => !s.IsClosed && !_knownClosed.ContainsKey((document.Incarnation, s.Index))).OrderBy(s => s.Index)];
 
-    private static ShardEntry Route(StreamDocument document, List<ShardEntry> writable, UInt128 hashKey)
+    private static int Route(StreamDocument document, List<ShardEntry> writable, UInt128 hashKey)
     {
-        foreach (var shard in writable)
+        for (var i = 0; i < writable.Count; i++)
         {
-            if (shard.Range.Contains(hashKey))
+            if (writable[i].Range.Contains(hashKey))
             {
-                return shard;
+                return i;
             }
         }
 
@@ -315,6 +398,19 @@ public sealed partial class StreamService
 
     public async Task<GetRecordsResult> GetRecordsAsync(string? iterator, int? limit, CancellationToken cancellationToken)
     {
+        var read = await GetRecordFramesAsync(iterator, limit, cancellationToken);
+        var records = new ShardRecord[read.Frames.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = read.Frames[i].ToRecord();
+        }
+
+        return new GetRecordsResult(records, read.NextShardIterator, read.MillisBehindLatest, read.ChildShards);
+    }
+
+    /// <summary><see cref="GetRecordsAsync"/> with the records as stored frames, for writing a response straight from them.</summary>
+    public async Task<GetRecordFramesResult> GetRecordFramesAsync(string? iterator, int? limit, CancellationToken cancellationToken)
+    {
         var max = limit ?? MaxGetRecordsLimit;
         if (max is < 1 or > MaxGetRecordsLimit)
         {
@@ -344,38 +440,39 @@ public sealed partial class StreamService
         }
 
         var handle = await GetShardAsync(document, shardId, cancellationToken);
-        var read = await handle.Log.ReadAsync(state.Position, max, MaxGetRecordsBytes, cancellationToken);
+        var read = await handle.Log.ReadFramesAsync(state.Position, max, MaxGetRecordsBytes, cancellationToken);
         if (read.Corrupt.Count > 0)
         {
             StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
         }
 
-        IReadOnlyList<ShardRecord> records = read.Records;
+        IReadOnlyList<StoredFrame> frames = read.Frames;
         var notBefore = state.NotBefore;
         if (notBefore is not null)
         {
+            var notBeforeMs = notBefore.Value.ToUnixTimeMilliseconds();
             var firstMatch = 0;
-            while (firstMatch < read.Records.Count && read.Records[firstMatch].Record.ArrivalTime < notBefore.Value)
+            while (firstMatch < read.Frames.Count && read.Frames[firstMatch].Layout.ArrivalUnixMs < notBeforeMs)
             {
                 firstMatch++;
             }
 
-            firstMatch = firstMatch == read.Records.Count ? -1 : firstMatch;
-            records = firstMatch < 0 ? [] : read.Records.Skip(firstMatch).ToList();
+            firstMatch = firstMatch == read.Frames.Count ? -1 : firstMatch;
+            frames = firstMatch < 0 ? [] : read.Frames.Skip(firstMatch).ToList();
             if (firstMatch >= 0)
             {
                 notBefore = null; // found the start; from here on every record counts
             }
         }
 
-        var behind = read.CaughtUp || records.Count == 0 ? 0 : Math.Max(0, (long)(now - records[^1].Record.ArrivalTime).TotalMilliseconds);
+        var behind = read.CaughtUp || frames.Count == 0 ? 0 : Math.Max(0, (long)(now - frames[^1].Layout.ArrivalTime).TotalMilliseconds);
         if (shard.IsClosed && read.CaughtUp && SequenceNumber.TryParse(shard.EndingSequenceNumber, out var end, out _) && read.Next >= end)
         {
-            return new GetRecordsResult(records, null, 0, ChildrenOf(document, shardId));
+            return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId));
         }
 
         var next = _iterators.Encode(state with { Position = read.Next, NotBefore = notBefore, IssuedAt = now });
-        return new GetRecordsResult(records, next, behind, null);
+        return new GetRecordFramesResult(frames, next, behind, null);
     }
 
     /// <summary>

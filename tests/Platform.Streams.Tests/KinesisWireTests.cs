@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Storage.Embedded;
+using Platform.Streams.Api;
+using Platform.Streams.Service;
+
+namespace Platform.Streams.Tests;
+
+/// <summary>
+/// PutRecords and GetRecords through the API's request handler on a real embedded store: the in-place
+/// PutRecords reader and the Utf8JsonWriter answers give the same AWS shapes, error types and messages
+/// as System.Text.Json binding did.
+/// </summary>
+public sealed class KinesisWireTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-wire-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedBlobStore? _store;
+    private ServiceProvider? _services;
+    private StreamService? _service;
+    private readonly string _stream = "wire-" + Guid.NewGuid().ToString("N")[..8];
+
+    public async Task InitializeAsync()
+    {
+        _store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = _folder });
+        await StreamService.InitializeAsync(_store, CancellationToken.None);
+        _service = new StreamService(_store, new StreamsOptions(), new ShardIteratorCodec(RandomNumberGenerator.GetBytes(32)), TimeProvider.System, NullLogger<StreamService>.Instance);
+        _services = new ServiceCollection().AddSingleton(_service).AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance).BuildServiceProvider();
+        await _service.CreateStreamAsync(_stream, 4, null, CancellationToken.None);
+        await _service.WhenIdleAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        _store?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<(int Status, JsonDocument Body)> SendAsync(string operation, byte[] body)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services! };
+        context.Request.Method = "POST";
+        context.Request.Headers["X-Amz-Target"] = KinesisApi.TargetPrefix + operation;
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = body.Length;
+        var response = new MemoryStream();
+        context.Response.Body = response;
+        await KinesisApi.HandleAsync(context);
+        await context.Response.BodyWriter.FlushAsync();
+        return (context.Response.StatusCode, JsonDocument.Parse(response.ToArray()));
+    }
+
+    private Task<(int Status, JsonDocument Body)> PutRecordsAsync(string body) => SendAsync("PutRecords", Encoding.UTF8.GetBytes(body));
+
+    private static string Records(int count, int dataBytes = 4) =>
+        string.Join(',', Enumerable.Range(0, count).Select(i => $"{{\"Data\":\"{Convert.ToBase64String(new byte[dataBytes])}\",\"PartitionKey\":\"k{i}\"}}"));
+
+    [Fact]
+    public async Task PutRecords_WithEscapedDataAndKeys_StoresTheDecodedBytes_AndGetRecordsReturnsThem()
+    {
+        // '+' and '/' escaped as some JSON encoders write them, a key with an escaped and a raw non-ASCII character.
+        var data = new byte[] { 0xfb, 0xff, 0xbf, 0x00, 0x41 }; // base64 "+/+/AEE="
+        var body = $"{{\"Unknown\":{{\"a\":[1,2]}},\"StreamName\":\"{_stream}\",\"Records\":[" +
+            "{\"Data\":\"\\u002B\\/\\u002B/AEE=\",\"PartitionKey\":\"caf\\u00e9\",\"Extra\":null}," +
+            "{\"PartitionKey\":\"ключ\",\"Data\":\"aGVsbG8=\",\"ExplicitHashKey\":null}]}";
+        var (status, put) = await PutRecordsAsync(body);
+        Assert.Equal(200, status);
+        Assert.Equal(0, put.RootElement.GetProperty("FailedRecordCount").GetInt32());
+        var results = put.RootElement.GetProperty("Records").EnumerateArray().ToList();
+        Assert.Equal(2, results.Count);
+        Assert.Equal("NONE", put.RootElement.GetProperty("EncryptionType").GetString());
+
+        var read = new Dictionary<string, (byte[] Data, string Sequence)>();
+        foreach (var result in results)
+        {
+            var shardId = result.GetProperty("ShardId").GetString()!;
+            var iterator = await _service!.GetShardIteratorAsync(_stream, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
+            var (getStatus, get) = await SendAsync("GetRecords", Encoding.UTF8.GetBytes($"{{\"ShardIterator\":\"{iterator}\"}}"));
+            Assert.Equal(200, getStatus);
+            Assert.True(get.RootElement.TryGetProperty("NextShardIterator", out _));
+            Assert.Equal(0, get.RootElement.GetProperty("MillisBehindLatest").GetInt64());
+            foreach (var record in get.RootElement.GetProperty("Records").EnumerateArray())
+            {
+                Assert.True(record.GetProperty("ApproximateArrivalTimestamp").GetDouble() > 1.6e9);
+                read[record.GetProperty("PartitionKey").GetString()!] = (record.GetProperty("Data").GetBytesFromBase64(), record.GetProperty("SequenceNumber").GetString()!);
+            }
+        }
+
+        Assert.Equal(data, read["café"].Data);
+        Assert.Equal("hello"u8.ToArray(), read["ключ"].Data);
+        Assert.Equal(results[0].GetProperty("SequenceNumber").GetString(), read["café"].Sequence);
+        Assert.Equal(results[1].GetProperty("SequenceNumber").GetString(), read["ключ"].Sequence);
+    }
+
+    [Fact]
+    public async Task PutRecords_OfFiveHundredRecords_AcknowledgesEach_InRequestOrderPerShard()
+    {
+        var (status, put) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(500, 1024)}]}}");
+        Assert.Equal(200, status);
+        Assert.Equal(0, put.RootElement.GetProperty("FailedRecordCount").GetInt32());
+        var results = put.RootElement.GetProperty("Records").EnumerateArray().ToList();
+        Assert.Equal(500, results.Count);
+        foreach (var shard in results.GroupBy(r => r.GetProperty("ShardId").GetString()))
+        {
+            var numbers = shard.Select(r => r.GetProperty("SequenceNumber").GetString()!).ToList();
+            Assert.All(numbers, n => Assert.Equal(56, n.Length));
+            Assert.Equal(numbers.Order(StringComparer.Ordinal), numbers);
+        }
+    }
+
+    [Theory]
+    [InlineData("", "SerializationException", "empty")]
+    [InlineData("null", "SerializationException", "not null")]
+    [InlineData("{not json", "SerializationException", "not valid JSON for PutRecords")]
+    [InlineData("[1]", "SerializationException", "not valid JSON for PutRecords")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[]} x", "SerializationException", "not valid JSON for PutRecords")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":{}}", "SerializationException", "Records")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[1]}", "SerializationException", "Records[0]")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"not base64!\",\"PartitionKey\":\"k\"}]}", "SerializationException", "Records[0].Data is not valid base64")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":5,\"PartitionKey\":\"k\"}]}", "SerializationException", "Records[0].Data")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":7}]}", "SerializationException", "Records[0].PartitionKey")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"\\ud800\"}]}", "SerializationException", "Records[0].PartitionKey")]
+    [InlineData("{\"StreamName\":5,\"Records\":[]}", "SerializationException", "StreamName")]
+    [InlineData("{\"StreamName\":\"@S\"}", "ValidationException", "Value 'null' at 'records' failed to satisfy constraint: Member must not be null")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":null}", "ValidationException", "at 'records' failed")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[]}", "ValidationException", "Member must have length greater than or equal to 1")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"k\"},{\"PartitionKey\":\"k\"}]}", "ValidationException", "Value 'null' at 'records.2.member.data' failed to satisfy constraint: Member must not be null")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\"}]}", "ValidationException", "Value 'null' at 'records.1.member.partitionKey' failed to satisfy constraint: PartitionKey must be at least 1 character long.")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"\"}]}", "ValidationException", "Value '' at 'records.1.member.partitionKey'")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"k\",\"ExplicitHashKey\":\"abc\"}]}", "InvalidArgumentException", "Invalid ExplicitHashKey.")]
+    [InlineData("{\"StreamName\":\"no-such-stream\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"k\"}]}", "ResourceNotFoundException", "Stream no-such-stream under account")]
+    [InlineData("{\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"k\"}]}", "InvalidArgumentException", "Either StreamName or StreamARN must be provided.")]
+    public async Task PutRecords_BadBodies_AnswerTheAwsErrorTypeAndMessage(string body, string errorType, string mentions)
+    {
+        var (status, error) = await PutRecordsAsync(body.Replace("@S", _stream, StringComparison.Ordinal));
+        Assert.Equal(400, status);
+        Assert.Equal(errorType, error.RootElement.GetProperty("__type").GetString());
+        Assert.Contains(mentions, error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutRecords_OfFiveHundredAndOneRecords_IsAValidationException()
+    {
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(501)}]}}");
+        Assert.Equal(400, status);
+        Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
+        Assert.Equal("1 validation error detected: Value '[501 records]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500", error.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task PutRecords_WithARecordOfOneMebibytePlusOne_IsAValidationExceptionNamingIt()
+    {
+        var big = Convert.ToBase64String(new byte[(1024 * 1024) + 1]);
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(1)},{{\"Data\":\"{big}\",\"PartitionKey\":\"k\"}}]}}");
+        Assert.Equal(400, status);
+        Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
+        Assert.Equal("1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576", error.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task PutRecords_OverFiveMegabytes_IsAnInvalidArgumentException()
+    {
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(6, 1000 * 1000)}]}}");
+        Assert.Equal(400, status);
+        Assert.Equal("InvalidArgumentException", error.RootElement.GetProperty("__type").GetString());
+        Assert.StartsWith("Records size exceeds 5 MB limit", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutRecords_WithAPartitionKeyOf257Characters_IsAValidationException()
+    {
+        var key = new string('é', 257);
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{{\"Data\":\"AA==\",\"PartitionKey\":\"{key}\"}}]}}");
+        Assert.Equal(400, status);
+        Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
+        Assert.Equal($"1 validation error detected: Value '{key}' at 'records.1.member.partitionKey' failed to satisfy constraint: PartitionKey must be at most 256 characters long.", error.RootElement.GetProperty("message").GetString());
+    }
+}
