@@ -111,20 +111,20 @@ public sealed class ShardWriter : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var batch = new List<PendingPut>();
-        var lastAppend = long.MinValue;
+        var pacer = new AppendPacer(_options.MinAppendInterval, _options.AppendBurst);
+        var origin = _options.TimeProvider.GetTimestamp();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(cancellationToken))
             {
-                // Pacing: at most one append per MinAppendInterval, so storage writes per shard stay bounded
-                // however high the put rate; puts arriving meanwhile join the next batch. An idle writer does not wait.
-                var since = _options.TimeProvider.GetElapsedTime(lastAppend);
-                if (lastAppend != long.MinValue && since < _options.MinAppendInterval)
+                // Pacing: about one append per MinAppendInterval, so storage writes per shard stay bounded however
+                // high the put rate; puts arriving meanwhile join the next batch. A writer below the cap does not wait.
+                var wait = pacer.Reserve(_options.TimeProvider.GetElapsedTime(origin));
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(_options.MinAppendInterval - since, _options.TimeProvider, cancellationToken);
+                    await Task.Delay(wait, _options.TimeProvider, cancellationToken);
                 }
 
-                lastAppend = _options.TimeProvider.GetTimestamp();
                 var bytes = 0;
                 while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Frames.Length <= _options.MaxBatchBytes))
                 {

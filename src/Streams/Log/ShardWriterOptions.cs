@@ -17,6 +17,13 @@ public sealed record ShardWriterOptions
     /// </summary>
     public TimeSpan MinAppendInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Appends that may start back to back after a quiet spell (default 4): pacing allows this many at once and then
+    /// one per <see cref="MinAppendInterval"/> on average, so a producer just under the cap is not delayed by timer
+    /// jitter, and storage writes in any second stay within this many of the cap.
+    /// </summary>
+    public int AppendBurst { get; init; } = 4;
+
     /// <summary>Clock for pacing (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -30,6 +37,11 @@ public sealed record ShardWriterOptions
         if (MinAppendInterval < TimeSpan.Zero || MinAppendInterval > TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinAppendInterval), MinAppendInterval, "MinAppendInterval is 0 to 1 second.");
+        }
+
+        if (AppendBurst is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AppendBurst), AppendBurst, "AppendBurst is 1 to 100.");
         }
 
         if (QueueCapacity is < 1 or > 1_000_000)
