@@ -40,6 +40,26 @@ public sealed class FlvMediaMapperTests
     }
 
     [Fact]
+    public void Units_BorrowTheTagsBytes_VideoWithFourByteNalLengthsAndAudio_WithoutACopy()
+    {
+        var mapper = Configured();
+        mapper.MapAudio(0, TestMedia.AacSequenceHeader(TestMedia.Asc48kStereo));
+        var videoTag = TestMedia.AvcFrame(keyframe: true, 0, TestMedia.IdrSlice);
+        var audioTag = TestMedia.AacFrame([0x21, 0x10]);
+
+        var video = mapper.MapVideo(0, videoTag).Unit!;
+        var audio = mapper.MapAudio(0, audioTag).Unit!;
+
+        // The connection returns the message buffer to its pool once the session call completes (IPublishSession).
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(video.Data, out var videoBytes));
+        Assert.Same(videoTag, videoBytes.Array);
+        Assert.Equal(5, videoBytes.Offset);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.Data, out var audioBytes));
+        Assert.Same(audioTag, audioBytes.Array);
+        Assert.Equal(2, audioBytes.Offset);
+    }
+
+    [Fact]
     public void CompositionTime_IsASigned24BitValue()
     {
         var mapper = Configured();
