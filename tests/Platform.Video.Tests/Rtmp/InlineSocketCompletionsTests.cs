@@ -35,8 +35,15 @@ public sealed class InlineSocketCompletionsTests
         var buffer = new byte[16];
         var receive = server.ReceiveAsync(buffer, SocketFlags.None, token);
         Assert.False(receive.IsCompleted); // pending, so its completion comes from the event thread
-        await Task.Delay(50, token);
+
+        // The continuation is attached before anything is sent, so it cannot find the receive already completed.
+        var observed = ObserveAsync(receive);
         await client.SendAsync(new byte[] { 1, 2, 3 }, SocketFlags.None, token);
+        return await observed;
+    }
+
+    private static async Task<bool> ObserveAsync(ValueTask<int> receive)
+    {
         // Without a context to return to (as in the RTMP server), the code after the await runs where the receive completed.
         Assert.Equal(3, await receive.ConfigureAwait(false));
         return Thread.CurrentThread.IsThreadPoolThread;

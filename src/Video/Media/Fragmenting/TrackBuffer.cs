@@ -105,6 +105,3 @@ internal sealed class TrackBuffer(TrackConfig config, long defaultDuration)
         _bytes = bigger;
     }
 }
-
-/// <summary>A buffered sample: the access unit's timing, and where its bytes are in the track's buffer.</summary>
-internal readonly record struct BufferedSample(long Dts, long Pts, bool IsKeyframe, DateTimeOffset? ProducerTime, int Offset, int Length);
