@@ -8,8 +8,9 @@ namespace Platform.Video.Media;
 /// <param name="Dts">Decode timestamp in the track's <see cref="TrackConfig.Timescale"/>, non-decreasing within a track.</param>
 /// <param name="Pts">Presentation timestamp in the same timescale (Pts - Dts is the composition offset; equal for audio).</param>
 /// <param name="IsKeyframe">True for an IDR frame (video) and for every audio frame.</param>
-/// <param name="Data">The payload (see <see cref="MediaCodec"/> for its layout). The access unit owns it: producers hand
-/// over a buffer they no longer touch.</param>
+/// <param name="Data">The payload (see <see cref="MediaCodec"/> for its layout). Borrowed: it is valid only during the call
+/// the unit is passed to (a producer may reuse the buffer as soon as that call completes, as RTMP does with its pooled
+/// message buffers); a consumer that keeps the bytes beyond the call copies them (the fragmenter does).</param>
 /// <param name="ProducerTime">Wall-clock time the producer stamped on this unit when the protocol carries one (RTCP sender
 /// reports); null when it does not (RTMP), and the pipeline derives it from the session start.</param>
 public sealed record AccessUnit(

@@ -4,13 +4,13 @@ using System.Text;
 namespace Platform.Benchmarks.Video;
 
 /// <summary>
-/// <c>video [--parts cpu,latency,serving,list] [--publishers N] [--warmup S] [--window S] [--latency-seconds S]
+/// <c>video [--parts cpu,latency,serving,list] [--publishers N] [--rounds N] [--warmup S] [--window S] [--latency-seconds S]
 /// [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--host-env K=V,K=V] [--out DIR]</c>: the video figures of
 /// issue 5 side by side in one run; writes bench-results/video-&lt;time&gt;.md.
 /// </summary>
 internal static class VideoCommand
 {
-    public const string Usage = "video [--parts cpu,latency,serving,list] [--publishers N] [--warmup S] [--window S] [--latency-seconds S] [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--host-env K=V,K=V] [--out DIR]";
+    public const string Usage = "video [--parts cpu,latency,serving,list] [--publishers N] [--rounds N] [--warmup S] [--window S] [--latency-seconds S] [--wrk-seconds S] [--wrk-connections N] [--list-days N] [--list-queries N] [--host-env K=V,K=V] [--out DIR]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +30,7 @@ internal static class VideoCommand
             switch (args[i])
             {
                 case "--publishers": options = options with { Publishers = Int() }; break;
+                case "--rounds": options = options with { Rounds = Math.Max(1, Int()) }; break;
                 case "--warmup": options = options with { WarmupSeconds = Int() }; break;
                 case "--window": options = options with { WindowSeconds = Int() }; break;
                 case "--latency-seconds": options = options with { LatencySeconds = Int() }; break;
@@ -88,6 +89,9 @@ internal static class VideoCommand
 internal sealed record VideoBenchOptions
 {
     public int Publishers { get; init; } = 20;
+
+    /// <summary>CPU part: measurement rounds, each ours then nginx (a noisy machine moves both within a round alike).</summary>
+    public int Rounds { get; init; } = 1;
 
     public int WarmupSeconds { get; init; } = 30; // past tiered JIT compilation of the ingest path, which is most of the CPU in the first ~20 s
 

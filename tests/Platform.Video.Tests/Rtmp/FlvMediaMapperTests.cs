@@ -40,6 +40,26 @@ public sealed class FlvMediaMapperTests
     }
 
     [Fact]
+    public void Units_BorrowTheTagsBytes_VideoWithFourByteNalLengthsAndAudio_WithoutACopy()
+    {
+        var mapper = Configured();
+        mapper.MapAudio(0, TestMedia.AacSequenceHeader(TestMedia.Asc48kStereo));
+        var videoTag = TestMedia.AvcFrame(keyframe: true, 0, TestMedia.IdrSlice);
+        var audioTag = TestMedia.AacFrame([0x21, 0x10]);
+
+        var video = mapper.MapVideo(0, videoTag).Unit!;
+        var audio = mapper.MapAudio(0, audioTag).Unit!;
+
+        // The connection returns the message buffer to its pool once the session call completes (IPublishSession).
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(video.Data, out var videoBytes));
+        Assert.Same(videoTag, videoBytes.Array);
+        Assert.Equal(5, videoBytes.Offset);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.Data, out var audioBytes));
+        Assert.Same(audioTag, audioBytes.Array);
+        Assert.Equal(2, audioBytes.Offset);
+    }
+
+    [Fact]
     public void CompositionTime_IsASigned24BitValue()
     {
         var mapper = Configured();
@@ -102,9 +122,9 @@ public sealed class FlvMediaMapperTests
         var mapper = new FlvMediaMapper();
         byte[] fourCc = "avc1"u8.ToArray();
 
-        var config = mapper.MapVideo(0, [0x90, .. fourCc, .. TestMedia.AvcC(TestMedia.Sps320x240)]).Config!;
-        var coded = mapper.MapVideo(40, [0x91, .. fourCc, 0, 0, 33, 0, 0, 0, 5, .. TestMedia.IdrSlice]).Unit!;
-        var codedX = mapper.MapVideo(80, [0xA3, .. fourCc, 0, 0, 0, 4, .. TestMedia.NonIdrSlice]).Unit!;
+        var config = mapper.MapVideo(0, (byte[])[0x90, .. fourCc, .. TestMedia.AvcC(TestMedia.Sps320x240)]).Config!;
+        var coded = mapper.MapVideo(40, (byte[])[0x91, .. fourCc, 0, 0, 33, 0, 0, 0, 5, .. TestMedia.IdrSlice]).Unit!;
+        var codedX = mapper.MapVideo(80, (byte[])[0xA3, .. fourCc, 0, 0, 0, 4, .. TestMedia.NonIdrSlice]).Unit!;
 
         Assert.Equal(320, config.Width);
         Assert.Equal((40L * 90, (40L + 33) * 90, true), (coded.Dts, coded.Pts, coded.IsKeyframe));
@@ -122,10 +142,10 @@ public sealed class FlvMediaMapperTests
     [Fact]
     public void OtherVideoCodecs_AreRefusedByName()
     {
-        var e = Assert.Throws<RtmpProtocolException>(() => new FlvMediaMapper().MapVideo(0, [0x90, .. "hvc1"u8.ToArray(), 1, 2]));
+        var e = Assert.Throws<RtmpProtocolException>(() => new FlvMediaMapper().MapVideo(0, (byte[])[0x90, .. "hvc1"u8.ToArray(), 1, 2]));
 
         Assert.Contains("hvc1", e.Message, StringComparison.Ordinal);
-        Assert.Throws<RtmpProtocolException>(() => new FlvMediaMapper().MapVideo(0, [0x12, 0, 0, 0, 0]));
+        Assert.Throws<RtmpProtocolException>(() => new FlvMediaMapper().MapVideo(0, (byte[])[0x12, 0, 0, 0, 0]));
     }
 
     [Fact]
@@ -152,7 +172,7 @@ public sealed class FlvMediaMapperTests
     [Fact]
     public void OtherAudioFormats_AreDroppedWithAReasonWhileVideoContinues()
     {
-        var result = new FlvMediaMapper().MapAudio(0, [0x2F, 1, 2, 3]);
+        var result = new FlvMediaMapper().MapAudio(0, (byte[])[0x2F, 1, 2, 3]);
 
         Assert.Null(result.Unit);
         Assert.Contains("sound format 2", result.Ignored, StringComparison.Ordinal);

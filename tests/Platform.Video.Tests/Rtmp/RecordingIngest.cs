@@ -112,7 +112,8 @@ internal sealed class RecordingSession(PublishRequest request, RecordingIngest o
 
         lock (_units)
         {
-            _units.Add(unit);
+            // The data is borrowed for this call only (the connection reuses its message buffers).
+            _units.Add(unit with { Data = unit.Data.ToArray() });
         }
 
         return ValueTask.CompletedTask;

@@ -37,8 +37,13 @@ internal sealed class FlvMediaMapper
 
     public TrackConfig? Audio => _audio;
 
-    public FlvMediaEvent MapVideo(uint timestamp, ReadOnlySpan<byte> body)
+    /// <summary>Maps a video tag body. A returned unit's data is a slice of <paramref name="tag"/> (or a rewritten copy
+    /// when the NAL lengths are not 4 bytes), so it is valid as long as the caller keeps that buffer.</summary>
+    /// <param name="timestamp">The message's RTMP timestamp (milliseconds, wrapping).</param>
+    /// <param name="tag">The message body.</param>
+    public FlvMediaEvent MapVideo(uint timestamp, ReadOnlyMemory<byte> tag)
     {
+        var body = tag.Span;
         if (body.IsEmpty)
         {
             return default;
@@ -47,7 +52,7 @@ internal sealed class FlvMediaMapper
         int frameType;
         int packetType;
         int compositionTime;
-        ReadOnlySpan<byte> data;
+        int dataStart;
         var header = body[0];
         if ((header & 0x80) != 0)
         {
@@ -73,11 +78,11 @@ internal sealed class FlvMediaMapper
                 case 1:
                     Need(body, 8, "Enhanced RTMP coded frame");
                     compositionTime = ReadInt24(body[5..]);
-                    data = body[8..];
+                    dataStart = 8;
                     break;
                 case 3:
                     compositionTime = 0;
-                    data = body[5..];
+                    dataStart = 5;
                     break;
                 case 2:
                     return default;
@@ -107,7 +112,7 @@ internal sealed class FlvMediaMapper
                     return SetVideoConfig(body[5..]);
                 case 1:
                     compositionTime = ReadInt24(body[2..]);
-                    data = body[5..];
+                    dataStart = 5;
                     break;
                 case 2:
                     return default; // end of sequence
@@ -121,6 +126,7 @@ internal sealed class FlvMediaMapper
             throw new RtmpProtocolException("video before AVC sequence header");
         }
 
+        var data = tag[dataStart..];
         if (data.IsEmpty)
         {
             return default;
@@ -132,8 +138,12 @@ internal sealed class FlvMediaMapper
         return new FlvMediaEvent(Unit: new AccessUnit(TrackKind.Video, dts, pts, frameType == 1, payload));
     }
 
-    public FlvMediaEvent MapAudio(uint timestamp, ReadOnlySpan<byte> body)
+    /// <summary>Maps an audio tag body. A returned unit's data is a slice of <paramref name="tag"/>.</summary>
+    /// <param name="timestamp">The message's RTMP timestamp (milliseconds, wrapping).</param>
+    /// <param name="tag">The message body.</param>
+    public FlvMediaEvent MapAudio(uint timestamp, ReadOnlyMemory<byte> tag)
     {
+        var body = tag.Span;
         if (body.IsEmpty)
         {
             return default;
@@ -187,7 +197,7 @@ internal sealed class FlvMediaMapper
 
                 var ms = _audioClock.Next(timestamp);
                 var dts = ms * _audio.Timescale / 1000;
-                return new FlvMediaEvent(Unit: new AccessUnit(TrackKind.Audio, dts, dts, true, body[2..].ToArray()));
+                return new FlvMediaEvent(Unit: new AccessUnit(TrackKind.Audio, dts, dts, true, tag[2..]));
             }
 
             default:
@@ -222,9 +232,13 @@ internal sealed class FlvMediaMapper
         return new FlvMediaEvent(Config: track);
     }
 
-    /// <summary>Copies the NAL units into a buffer the access unit owns, checking every length and widening them to 4 bytes.</summary>
-    private static byte[] ToFourByteLengths(ReadOnlySpan<byte> data, int lengthSize)
+    /// <summary>
+    /// Checks every NAL length; 4-byte lengths are passed through as they are (no copy), shorter ones are widened to
+    /// 4 bytes in a new buffer.
+    /// </summary>
+    private static ReadOnlyMemory<byte> ToFourByteLengths(ReadOnlyMemory<byte> memory, int lengthSize)
     {
+        var data = memory.Span;
         var total = 0;
         for (var pos = 0; pos < data.Length;)
         {
@@ -251,7 +265,7 @@ internal sealed class FlvMediaMapper
 
         if (lengthSize == 4)
         {
-            return data.ToArray();
+            return memory;
         }
 
         var output = new byte[total];

@@ -93,7 +93,10 @@ internal sealed partial class RtmpConnection
 
         try
         {
-            _session = await ingest.StartPublishAsync(new PublishRequest(name, "rtmp", key, _remote), cancellationToken);
+            // Starting a publish reads and writes storage (stream document, claim, newest index), which may block
+            // on disk; with inline socket completions this code runs on the socket event thread, so it moves off it.
+            var request = new PublishRequest(name, "rtmp", key, _remote);
+            _session = await Task.Run(() => ingest.StartPublishAsync(request, cancellationToken).AsTask(), cancellationToken);
         }
         catch (PublishRejectedException e)
         {

@@ -18,7 +18,7 @@ internal sealed partial class RtmpConnection
             throw new RtmpProtocolException($"{(typeId == RtmpMessageType.Video ? "video" : "audio")} before publish");
         }
 
-        var result = typeId == RtmpMessageType.Video ? _mapper.MapVideo(timestamp, body.Span) : _mapper.MapAudio(timestamp, body.Span);
+        var result = typeId == RtmpMessageType.Video ? _mapper.MapVideo(timestamp, body) : _mapper.MapAudio(timestamp, body);
         if (result.Ignored is not null && !_ignoredLogged)
         {
             _ignoredLogged = true;
@@ -86,7 +86,8 @@ internal sealed partial class RtmpConnection
         _mapper = null;
         try
         {
-            await session.DisposeAsync();
+            // Storing the last fragment and releasing the claim block on storage: off the socket event thread.
+            await Task.Run(() => session.DisposeAsync().AsTask());
         }
         finally
         {

@@ -52,4 +52,7 @@ internal static partial class RtmpLog
 
     [LoggerMessage(EventId = 5114, Level = LogLevel.Error, Message = "RTMP accept loop failed; retrying")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5115, Level = LogLevel.Information, Message = "RTMP receive completions run {Mode}")]
+    public static partial void SocketCompletions(ILogger logger, string mode);
 }

@@ -44,6 +44,9 @@ public sealed class RtmpServer(IMediaIngest ingest, IOptions<RtmpOptions> option
 
         _listener = listener;
         RtmpLog.Listening(logger, listener.LocalEndPoint!, _options.MaxConnections, _options.MaxMessageSize, _options.HandshakeTimeout, _options.IdleTimeout);
+        RtmpLog.SocketCompletions(logger, !_options.InlineSocketCompletions ? "on the thread pool (InlineSocketCompletions off)"
+            : InlineSocketCompletions.Available && !OperatingSystem.IsWindows() ? "inline on the socket event thread"
+            : "on the thread pool (this runtime has no inline switch)");
         return base.StartAsync(cancellationToken);
     }
 
@@ -75,6 +78,11 @@ public sealed class RtmpServer(IMediaIngest ingest, IOptions<RtmpOptions> option
                     RtmpLog.TooManyConnections(logger, socket.RemoteEndPoint?.ToString() ?? "?", _options.MaxConnections);
                     socket.Dispose();
                     continue;
+                }
+
+                if (_options.InlineSocketCompletions)
+                {
+                    InlineSocketCompletions.TryEnable(socket);
                 }
 
                 var id = Interlocked.Increment(ref _nextConnectionId);

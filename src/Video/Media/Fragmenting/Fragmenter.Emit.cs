@@ -12,7 +12,7 @@ public sealed partial class Fragmenter
     private void Cut(ICollection<FragmentOutput> output, AccessUnit? next, TimeSpan? splitAt)
     {
         var fragments = new List<TrackFragment>(2);
-        var carried = new List<AccessUnit>?[2];
+        Span<int> keepFrom = [int.MaxValue, int.MaxValue];
         TimeSpan? start = null;
         var end = TimeSpan.Zero;
         DateTimeOffset? producerTime = null;
@@ -24,20 +24,20 @@ public sealed partial class Fragmenter
 
         for (var t = 0; t < _initTrackCount; t++)
         {
-            var track = _tracks[(int)_initTracks[t]];
-            if (track is null || track.Pending.Count == 0)
+            var kind = (int)_initTracks[t];
+            var track = _tracks[kind];
+            if (track is null || track.Count == 0)
             {
                 continue;
             }
 
-            var pending = track.Pending;
-            var count = pending.Count;
+            var count = track.Count;
             if (splitAt is { } split)
             {
-                var firstCarried = pending.FindIndex(u => track.TimeOf(u.Dts) >= split);
+                var firstCarried = track.FindFirstAtOrAfter(split);
                 if (firstCarried >= 0)
                 {
-                    carried[(int)_initTracks[t]] = pending.GetRange(firstCarried, count - firstCarried);
+                    keepFrom[kind] = firstCarried;
                     count = firstCarried;
                 }
             }
@@ -47,15 +47,15 @@ public sealed partial class Fragmenter
                 continue;
             }
 
-            long? successorDts = next is { } n && n.Track == _initTracks[t] ? n.Dts : carried[(int)_initTracks[t]]?[0].Dts;
+            long? successorDts = next is { } n && n.Track == _initTracks[t] ? n.Dts : keepFrom[kind] < track.Count ? track[keepFrom[kind]].Dts : null;
             var samples = new FragmentSample[count];
             for (var i = 0; i < count; i++)
             {
-                var unit = pending[i];
+                var unit = track[i];
                 long duration;
                 if (i + 1 < count)
                 {
-                    duration = pending[i + 1].Dts - unit.Dts;
+                    duration = track[i + 1].Dts - unit.Dts;
                 }
                 else if (successorDts is { } s && track.TimeOf(s - unit.Dts) <= _options.MaxDuration)
                 {
@@ -68,31 +68,33 @@ public sealed partial class Fragmenter
                     duration = i > 0 ? samples[i - 1].Duration : track.LastDuration ?? track.DefaultDuration;
                 }
 
+                // The sample data points into the track's buffer: valid until ClearBuffers below, after the write.
                 samples[i] = new FragmentSample(
-                    (uint)duration, (int)(unit.Pts - unit.Dts), unit.IsKeyframe || track.Config.Kind == TrackKind.Audio, unit.Data);
+                    (uint)duration, (int)(unit.Pts - unit.Dts), unit.IsKeyframe || track.Config.Kind == TrackKind.Audio, track.DataOf(unit));
             }
 
             track.LastDuration = samples[^1].Duration;
-            fragments.Add(new TrackFragment(t + 1, (ulong)pending[0].Dts, samples));
+            fragments.Add(new TrackFragment(t + 1, (ulong)track[0].Dts, samples));
 
-            var first = track.TimeOf(pending[0].Dts);
+            var first = track.TimeOf(track[0].Dts);
             if (start is null || first < start)
             {
                 start = first;
-                producerTime = pending[0].ProducerTime;
+                producerTime = track[0].ProducerTime;
             }
 
-            var trackEnd = track.TimeOf(pending[count - 1].Dts + samples[^1].Duration);
+            var trackEnd = track.TimeOf(track[count - 1].Dts + samples[^1].Duration);
             end = trackEnd > end ? trackEnd : end;
         }
 
-        ClearBuffers(carried);
         if (start is not { } mediaStart)
         {
+            ClearBuffers(keepFrom);
             return;
         }
 
         var data = FragmentWriter.Write(++_sequenceNumber, fragments);
+        ClearBuffers(keepFrom);
         output.Add(new MediaFragment(
             _initId,
             data,
@@ -103,26 +105,12 @@ public sealed partial class Fragmenter
         _discontinuity = false;
     }
 
-    private void ClearBuffers(List<AccessUnit>?[] carried)
+    /// <summary>Empties every track's buffer except, per track, the samples from the given index on (carried to the next fragment).</summary>
+    private void ClearBuffers(ReadOnlySpan<int> keepFrom)
     {
-        _bufferedBytes = 0;
         for (var k = 0; k < _tracks.Length; k++)
         {
-            var track = _tracks[k];
-            if (track is null)
-            {
-                continue;
-            }
-
-            track.Pending.Clear();
-            if (carried[k] is { } rest)
-            {
-                track.Pending.AddRange(rest);
-                foreach (var unit in rest)
-                {
-                    _bufferedBytes += unit.Data.Length;
-                }
-            }
+            _tracks[k]?.KeepFrom(keepFrom[k]);
         }
     }
 

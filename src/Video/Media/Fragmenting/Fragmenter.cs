@@ -23,7 +23,6 @@ public sealed partial class Fragmenter
     private bool _discontinuity;
     private uint _sequenceNumber;
     private bool _waitingForKeyframe = true;
-    private long _bufferedBytes;
     private TimeSpan? _mediaOrigin;
 
     /// <summary>Creates a fragmenter for one publish session.</summary>
@@ -84,7 +83,7 @@ public sealed partial class Fragmenter
     /// (or, audio only, the buffered audio is), the buffered fragment is emitted first, preceded by the init segment
     /// when it is the first fragment of a configuration.
     /// </summary>
-    /// <param name="unit">The access unit; its data must not be modified afterwards.</param>
+    /// <param name="unit">The access unit; its data is copied before this returns, so the caller may reuse its buffer.</param>
     /// <param name="output">Receives emitted init segments and fragments.</param>
     /// <exception cref="InvalidDataException">The track has no configuration, or its DTS went backwards.</exception>
     public void Add(AccessUnit unit, ICollection<FragmentOutput> output)
@@ -118,7 +117,7 @@ public sealed partial class Fragmenter
         }
 
         if (HasBufferedSamples &&
-            (BufferedDuration(time) >= _options.MaxDuration || _bufferedBytes + unit.Data.Length > _options.MaxFragmentBytes))
+            (BufferedDuration(time) >= _options.MaxDuration || BufferedBytes + unit.Data.Length > _options.MaxFragmentBytes))
         {
             Cut(output, unit, splitAt: null);
             if (HasVideo && !(isVideo && unit.IsKeyframe))
@@ -132,8 +131,7 @@ public sealed partial class Fragmenter
             }
         }
 
-        track.Pending.Add(unit);
-        _bufferedBytes += unit.Data.Length;
+        track.Add(unit);
     }
 
     /// <summary>Emits whatever is buffered (end of publish). Later units start a new fragment at the next keyframe.</summary>
@@ -149,7 +147,9 @@ public sealed partial class Fragmenter
 
     private bool HasVideo => _tracks[(int)TrackKind.Video] is not null;
 
-    private bool HasBufferedSamples => _tracks[0]?.Pending.Count > 0 || _tracks[1]?.Pending.Count > 0;
+    private bool HasBufferedSamples => _tracks[0]?.Count > 0 || _tracks[1]?.Count > 0;
+
+    private long BufferedBytes => (long)(_tracks[0]?.BufferedBytes ?? 0) + (_tracks[1]?.BufferedBytes ?? 0);
 
     private static long ValidateConfig(TrackConfig config)
     {
@@ -212,9 +212,9 @@ public sealed partial class Fragmenter
         TimeSpan? start = null;
         foreach (var track in _tracks)
         {
-            if (track?.Pending.Count > 0)
+            if (track?.Count > 0)
             {
-                var first = track.TimeOf(track.Pending[0].Dts);
+                var first = track.TimeOf(track[0].Dts);
                 start = start is null || first < start ? first : start;
             }
         }
@@ -225,7 +225,7 @@ public sealed partial class Fragmenter
     private void StartAtFirstKeyframe(TimeSpan keyframeTime, ICollection<FragmentOutput> output)
     {
         var audio = _tracks[(int)TrackKind.Audio];
-        if (audio is null || audio.Pending.Count == 0)
+        if (audio is null || audio.Count == 0)
         {
             return;
         }
@@ -235,14 +235,8 @@ public sealed partial class Fragmenter
         // change, hard cap), is kept as an audio-only fragment rather than lost.
         if (_sequenceNumber == 0 && BufferedDuration(keyframeTime) < _options.TargetDuration)
         {
-            var keep = audio.Pending.FindIndex(u => audio.TimeOf(u.Dts) >= keyframeTime);
-            var drop = keep < 0 ? audio.Pending.Count : keep;
-            for (var i = 0; i < drop; i++)
-            {
-                _bufferedBytes -= audio.Pending[i].Data.Length;
-            }
-
-            audio.Pending.RemoveRange(0, drop);
+            var keep = audio.FindFirstAtOrAfter(keyframeTime);
+            audio.KeepFrom(keep < 0 ? audio.Count : keep);
             return;
         }
 

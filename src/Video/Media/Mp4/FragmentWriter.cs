@@ -119,7 +119,7 @@ public static class FragmentWriter
             }
         }
 
-        var output = new byte[offset];
+        var output = GC.AllocateUninitializedArray<byte>(offset); // every byte is written below
         writer.WrittenSpan.CopyTo(output);
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(moofSize), (uint)(8 + dataBytes));
         "mdat"u8.CopyTo(output.AsSpan(moofSize + 4));
