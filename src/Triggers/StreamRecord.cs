@@ -28,17 +28,17 @@ public sealed class StreamRecord
     {
     }
 
-    /// <summary>A view of frame <paramref name="slice"/> of a read buffer.</summary>
+    /// <summary>A view of frame <paramref name="frame"/> of a read buffer.</summary>
 #pragma warning disable CS8618 // the key and the sequence number are decoded from the view on first use
     [SetsRequiredMembers]
-    internal StreamRecord(RecordSource source, ReadOnlyMemory<byte> buffer, in FrameSlice slice, SequenceNumber position)
+    internal StreamRecord(RecordSource source, ReadOnlyMemory<byte> buffer, in ScannedFrame frame, SequenceNumber position)
     {
         _source = source;
-        _keyStart = slice.KeyStart;
-        _keyLength = slice.KeyLength;
+        _keyStart = frame.KeyStart;
+        _keyLength = frame.KeyLength;
         _position = position;
-        Data = buffer.Slice(slice.DataStart, slice.DataLength);
-        ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(slice.ArrivalUnixMilliseconds);
+        Data = buffer.Slice(frame.DataStart, frame.DataLength);
+        ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(frame.ArrivalUnixMs);
         KeyBuffer = buffer;
     }
 #pragma warning restore CS8618

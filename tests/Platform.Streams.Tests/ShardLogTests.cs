@@ -90,7 +90,7 @@ public abstract class ShardLogTests : IAsyncLifetime
         var keys = new List<string>();
         var data = new List<string>();
         var position = new SequenceNumber(0, 0);
-        FrameSlice[]? reuse = null;
+        ScannedFrame[]? reuse = null;
         while (true)
         {
             var frames = await log.ReadFramesAsync(position, 7, 0, reuse);
@@ -101,7 +101,7 @@ public abstract class ShardLogTests : IAsyncLifetime
                 sequenceNumbers.Add(frames.SequenceNumberOf(i));
                 keys.Add(Encoding.UTF8.GetString(frames.Buffer.Span.Slice(slice.KeyStart, slice.KeyLength)));
                 data.Add(Encoding.UTF8.GetString(frames.Buffer.Span.Slice(slice.DataStart, slice.DataLength)));
-                Assert.Equal(1_763_800_000_000, slice.ArrivalUnixMilliseconds);
+                Assert.Equal(1_763_800_000_000, slice.ArrivalUnixMs);
             }
 
             reuse = frames.Slices;

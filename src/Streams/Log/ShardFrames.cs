@@ -15,8 +15,8 @@ namespace Platform.Streams.Log;
 /// <param name="Next">Where to continue (inclusive).</param>
 /// <param name="Corrupt">Regions skipped because they hold no valid frame.</param>
 /// <param name="CaughtUp">True when the read reached the shard's current end.</param>
-public sealed record ShardFrames(uint Segment, long BaseOffset, ReadOnlyMemory<byte> Buffer, FrameSlice[] Slices, int Count, SequenceNumber Next, IReadOnlyList<CorruptRegion> Corrupt, bool CaughtUp)
+public sealed record ShardFrames(uint Segment, long BaseOffset, ReadOnlyMemory<byte> Buffer, ScannedFrame[] Slices, int Count, SequenceNumber Next, IReadOnlyList<CorruptRegion> Corrupt, bool CaughtUp)
 {
     /// <summary>The sequence number of frame <paramref name="index"/>.</summary>
-    public SequenceNumber SequenceNumberOf(int index) => new(Segment, BaseOffset + Slices[index].Start);
+    public SequenceNumber SequenceNumberOf(int index) => new(Segment, BaseOffset + Slices[index].Position);
 }

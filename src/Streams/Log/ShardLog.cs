@@ -208,27 +208,66 @@ public sealed partial class ShardLog : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         var frames = new List<StoredFrame>(Math.Min(maxRecords, 1024));
-        var scanned = new List<ScannedFrame>();
-        var corrupt = new List<CorruptRegion>();
+        var scanned = Array.Empty<ScannedFrame>();
+        List<CorruptRegion>? corrupt = null;
         var position = from;
         long bytes = 0;
         while (frames.Count < maxRecords)
         {
-            BlobDownload chunk;
+            var (chunk, at) = await ReadSegmentAsync(position, _options.ReadChunkBytes, cancellationToken);
+            position = at;
+            if (chunk is null)
+            {
+                return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: true);
+            }
+
+            var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
+            var firstCorrupt = corrupt?.Count ?? 0;
+            var count = FrameScanner.Locate(chunk.Content.Span, position.Offset, reachedEnd, int.MaxValue, ref scanned, ref corrupt, out var consumed);
+            StampSegment(corrupt, firstCorrupt, position.Segment);
+            foreach (var found in scanned.AsSpan(0, count))
+            {
+                var sequenceNumber = new SequenceNumber(position.Segment, position.Offset + found.Position);
+                if (frames.Count == maxRecords || (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes))
+                {
+                    return new ShardFrameRead(frames, sequenceNumber, corrupt ?? [], CaughtUp: false);
+                }
+
+                bytes += found.Layout.DataLength;
+                frames.Add(new StoredFrame(sequenceNumber, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
+            }
+
+            position = new SequenceNumber(position.Segment, position.Offset + consumed);
+        }
+
+        return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: false);
+    }
+
+    /// <summary>
+    /// One storage read of up to <paramref name="bytes"/> at <paramref name="position"/>, moving past a finished
+    /// (sealed) segment and a position in a segment that retention deleted. The chunk is null when the shard holds
+    /// nothing there yet (caught up); the position is where the chunk was read, or where the caller caught up.
+    /// </summary>
+    /// <param name="position">Where to read.</param>
+    /// <param name="bytes">Most bytes to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    private async Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
             try
             {
-                chunk = await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, _options.ReadChunkBytes), cancellationToken: cancellationToken);
+                return (await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, bytes), cancellationToken: cancellationToken), position);
             }
             catch (BlobNotFoundException)
             {
                 var oldest = await FindOldestSegmentAsync(cancellationToken);
                 if (oldest is null || oldest <= position.Segment)
                 {
-                    return new ShardFrameRead(frames, position, corrupt, CaughtUp: true);
+                    return (null, position);
                 }
 
                 position = new SequenceNumber(oldest.Value, 0);
-                continue;
             }
             catch (BlobStorageException e) when (e.ErrorCode == BlobErrorCodes.InvalidRange)
             {
@@ -241,38 +280,21 @@ public sealed partial class ShardLog : IDisposable
 
                 if (!properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
                 {
-                    return new ShardFrameRead(frames, position, corrupt, CaughtUp: true);
+                    return (null, position);
                 }
 
                 position = new SequenceNumber(position.Segment + 1, 0);
-                continue;
             }
-
-            var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
-            scanned.Clear();
-            var firstCorrupt = corrupt.Count;
-            var consumed = FrameScanner.ScanFrames(chunk.Content.Span, position.Offset, reachedEnd, scanned, corrupt);
-            for (var c = firstCorrupt; c < corrupt.Count; c++)
-            {
-                corrupt[c] = corrupt[c] with { Segment = position.Segment };
-            }
-
-            foreach (var found in scanned)
-            {
-                var at = new SequenceNumber(position.Segment, position.Offset + found.Position);
-                if (frames.Count == maxRecords || (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes))
-                {
-                    return new ShardFrameRead(frames, at, corrupt, CaughtUp: false);
-                }
-
-                bytes += found.Layout.DataLength;
-                frames.Add(new StoredFrame(at, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
-            }
-
-            position = new SequenceNumber(position.Segment, position.Offset + consumed);
         }
+    }
 
-        return new ShardFrameRead(frames, position, corrupt, CaughtUp: false);
+    /// <summary>Marks the corrupt regions a scan added (from <paramref name="from"/> on) with the segment they are in.</summary>
+    private static void StampSegment(List<CorruptRegion>? corrupt, int from, uint segment)
+    {
+        for (var c = from; c < (corrupt?.Count ?? 0); c++)
+        {
+            corrupt![c] = corrupt[c] with { Segment = segment };
+        }
     }
 
     /// <summary>Where the record after <paramref name="sequenceNumber"/> starts (for AFTER_SEQUENCE_NUMBER).</summary>

@@ -26,39 +26,46 @@ public static class FrameScanner
     /// <param name="isEndOfData">True when nothing follows the buffer: an unfinished frame at its end is then corrupt, not incomplete.</param>
     public static FrameScan Scan(ReadOnlyMemory<byte> buffer, long baseOffset, bool isEndOfData)
     {
-        var frames = new List<ScannedFrame>();
-        var corrupt = new List<CorruptRegion>();
-        var consumed = ScanFrames(buffer.Span, baseOffset, isEndOfData, frames, corrupt);
-        var records = new List<ScannedRecord>(frames.Count);
-        foreach (var frame in frames)
+        var frames = Array.Empty<ScannedFrame>();
+        List<CorruptRegion>? corrupt = null;
+        var count = Locate(buffer.Span, baseOffset, isEndOfData, int.MaxValue, ref frames, ref corrupt, out var consumed);
+        var records = new List<ScannedRecord>(count);
+        foreach (var frame in frames.AsSpan(0, count))
         {
             var record = RecordFrame.Decode(buffer.Slice(frame.Position, frame.Layout.FrameLength), frame.Layout);
             records.Add(new ScannedRecord(baseOffset + frame.Position, frame.Layout.FrameLength, record));
         }
 
-        return new FrameScan(records, corrupt, consumed);
+        return new FrameScan(records, corrupt ?? [], consumed);
     }
 
     /// <summary>
-    /// Like <see cref="Scan"/>, but finds only where the intact frames are (no record objects): the read path
-    /// that writes responses straight from the stored bytes. Returns the bytes fully accounted for.
+    /// Like <see cref="Scan"/>, but only finds where the intact frames are (no record objects) into
+    /// <paramref name="frames"/> (grown as needed, so a reader can pass the same table back read after read), and
+    /// stops after <paramref name="maxRecords"/>; returns how many were found. The scan every read path uses.
     /// </summary>
     /// <param name="buffer">Bytes read from the segment at <paramref name="baseOffset"/>.</param>
     /// <param name="baseOffset">The segment offset of the buffer's first byte, so reported offsets are segment offsets.</param>
     /// <param name="isEndOfData">True when nothing follows the buffer: an unfinished frame at its end is then corrupt, not incomplete.</param>
-    /// <param name="frames">Receives each intact frame's position in the buffer and its layout.</param>
-    /// <param name="corrupt">Receives the regions skipped because they hold no valid frame.</param>
-    public static int ScanFrames(ReadOnlySpan<byte> buffer, long baseOffset, bool isEndOfData, List<ScannedFrame> frames, List<CorruptRegion> corrupt)
+    /// <param name="maxRecords">Most frames to locate; the scan stops before the next one.</param>
+    /// <param name="frames">Receives the frames from index 0; replaced by a larger array when full.</param>
+    /// <param name="corrupt">Receives skipped regions (created on the first one).</param>
+    /// <param name="consumed">Bytes fully accounted for (whole frames and corrupt regions); an incomplete frame at the end is not.</param>
+    public static int Locate(ReadOnlySpan<byte> buffer, long baseOffset, bool isEndOfData, int maxRecords, ref ScannedFrame[] frames, ref List<CorruptRegion>? corrupt, out int consumed)
     {
-        ArgumentNullException.ThrowIfNull(frames);
-        ArgumentNullException.ThrowIfNull(corrupt);
+        var count = 0;
         var position = 0;
-        while (position < buffer.Length)
+        while (position < buffer.Length && count < maxRecords)
         {
             var status = RecordFrame.TryReadLayout(buffer[position..], out var layout);
             if (status == FrameStatus.Ok)
             {
-                frames.Add(new ScannedFrame(position, layout));
+                if (count == frames.Length)
+                {
+                    Array.Resize(ref frames, Math.Max(16, frames.Length * 2));
+                }
+
+                frames[count++] = new ScannedFrame(position, layout);
                 position += layout.FrameLength;
                 continue;
             }
@@ -70,50 +77,6 @@ public static class FrameScanner
 
             // Resynchronise: the next offset where a whole, intact frame starts (or where one may start past the buffer).
             var next = FindNextFrame(buffer, position + 1, isEndOfData);
-            corrupt.Add(new CorruptRegion(baseOffset + position, next - position));
-            position = next;
-        }
-
-        return position;
-    }
-
-    /// <summary>
-    /// Like <see cref="Scan"/>, but locates frames into <paramref name="slices"/> (grown as needed) instead of
-    /// decoding them, and stops after <paramref name="maxRecords"/>; returns how many were found.
-    /// </summary>
-    /// <param name="buffer">Bytes read from the segment at <paramref name="baseOffset"/>.</param>
-    /// <param name="baseOffset">The segment offset of the buffer's first byte.</param>
-    /// <param name="isEndOfData">True when nothing follows the buffer.</param>
-    /// <param name="maxRecords">Most frames to locate; the scan stops before the next one.</param>
-    /// <param name="slices">Receives the frames; replaced by a larger array when full.</param>
-    /// <param name="corrupt">Receives skipped regions (created on the first one).</param>
-    /// <param name="consumed">Bytes fully accounted for.</param>
-    public static int Locate(ReadOnlyMemory<byte> buffer, long baseOffset, bool isEndOfData, int maxRecords, ref FrameSlice[] slices, ref List<CorruptRegion>? corrupt, out int consumed)
-    {
-        var span = buffer.Span;
-        var count = 0;
-        var position = 0;
-        while (position < span.Length && count < maxRecords)
-        {
-            var status = RecordFrame.TryLocate(span, position, out var slice, out var length);
-            if (status == FrameStatus.Ok)
-            {
-                if (count == slices.Length)
-                {
-                    Array.Resize(ref slices, Math.Max(16, slices.Length * 2));
-                }
-
-                slices[count++] = slice;
-                position += length;
-                continue;
-            }
-
-            if (status == FrameStatus.Incomplete && !isEndOfData)
-            {
-                break;
-            }
-
-            var next = FindNextFrame(span, position + 1, isEndOfData);
             (corrupt ??= []).Add(new CorruptRegion(baseOffset + position, next - position));
             position = next;
         }

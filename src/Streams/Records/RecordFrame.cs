@@ -130,7 +130,8 @@ public static class RecordFrame
 
     /// <summary>
     /// Checks the frame at the start of <paramref name="source"/> (magic, length, checksum, version, field
-    /// lengths) and says where its parts are, without decoding them.
+    /// lengths) and says where its parts are, without decoding them or allocating: the one frame check every read
+    /// path (decoded records, GetRecords' stored frames, the function runtime's frame tables) goes through.
     /// </summary>
     public static FrameStatus TryReadLayout(ReadOnlySpan<byte> source, out FrameLayout layout)
     {
@@ -174,57 +175,6 @@ public static class RecordFrame
 
         var arrivalMs = Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(frame[16..]), 0, 253402300799999);
         layout = new FrameLayout(length, hasHashKey, keyOffset, keyBytes, keyOffset + keyBytes, dataLength, arrivalMs);
-        return FrameStatus.Ok;
-    }
-
-    /// <summary>
-    /// Checks the frame at <paramref name="start"/> of <paramref name="buffer"/> like <see cref="TryRead"/> but only
-    /// locates its parts, allocating nothing.
-    /// </summary>
-    public static FrameStatus TryLocate(ReadOnlySpan<byte> buffer, int start, out FrameSlice slice, out int frameLength)
-    {
-        slice = default;
-        frameLength = 0;
-        var span = buffer[start..];
-        if (span.Length < 8)
-        {
-            return span.Length == 0 || IsMagicPrefix(span) ? FrameStatus.Incomplete : FrameStatus.Corrupt;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(span) != Magic)
-        {
-            return FrameStatus.Corrupt;
-        }
-
-        var length = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
-        if (length < HeaderSize || length > MaxFrameBytes)
-        {
-            return FrameStatus.Corrupt;
-        }
-
-        if (length > span.Length)
-        {
-            return FrameStatus.Incomplete;
-        }
-
-        var frame = span[..length];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(frame[8..]) != Crc32C.Compute(frame[12..]) || frame[12] != Version)
-        {
-            return FrameStatus.Corrupt;
-        }
-
-        var hashKeyBytes = (frame[13] & ExplicitHashKeyFlag) != 0 ? 16 : 0;
-        var keyBytes = BinaryPrimitives.ReadUInt16LittleEndian(frame[14..]);
-        var dataLength = BinaryPrimitives.ReadInt32LittleEndian(frame[24..]);
-        if (dataLength < 0 || keyBytes == 0 || HeaderSize + hashKeyBytes + keyBytes + dataLength != length)
-        {
-            return FrameStatus.Corrupt;
-        }
-
-        var keyStart = start + HeaderSize + hashKeyBytes;
-        var arrival = Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(frame[16..]), 0, 253402300799999);
-        slice = new FrameSlice(start, keyStart, keyBytes, keyStart + keyBytes, dataLength, arrival);
-        frameLength = length;
         return FrameStatus.Ok;
     }
 

@@ -22,9 +22,9 @@ public sealed partial class StreamService
     /// <param name="reuse">The frame slices of an earlier chunk the caller is done with, or null.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="KinesisException">As GetRecords: an expired or malformed iterator, a deleted stream.</exception>
-    public async Task<RecordChunk> ReadChunkAsync(string iterator, int maxRecords, int readBytes, FrameSlice[]? reuse, CancellationToken cancellationToken)
+    public async Task<RecordChunk> ReadChunkAsync(string iterator, int maxRecords, int readBytes, ScannedFrame[]? reuse, CancellationToken cancellationToken)
     {
-        var (state, document, shard, handle) = await OpenIteratorAsync(iterator, cancellationToken);
+        var (state, document, shard, handle, _) = await OpenIteratorAsync(iterator, cancellationToken);
         var frames = await handle.Log.ReadFramesAsync(state.Position, maxRecords, readBytes, reuse, cancellationToken);
         if (frames.Corrupt.Count > 0)
         {
@@ -36,7 +36,7 @@ public sealed partial class StreamService
         if (notBefore is { } at)
         {
             var limit = at.ToUnixTimeMilliseconds();
-            while (first < frames.Count && frames.Slices[first].ArrivalUnixMilliseconds < limit)
+            while (first < frames.Count && frames.Slices[first].ArrivalUnixMs < limit)
             {
                 first++;
             }
@@ -67,7 +67,7 @@ public sealed partial class StreamService
     /// <param name="cancellationToken">Ends the wait.</param>
     public async Task WaitForChangeAsync(string iterator, TailPolling polling, TimeSpan atMost, CancellationToken cancellationToken)
     {
-        var (state, document, _, handle) = await OpenIteratorAsync(iterator, cancellationToken);
+        var (state, document, _, handle, _) = await OpenIteratorAsync(iterator, cancellationToken);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var committed = handle.Writer.WaitForCommitAsync(done.Token);
         if (handle.Log.LastAppendEnd is { } local && local > state.Position)
@@ -96,7 +96,15 @@ public sealed partial class StreamService
     /// <summary>Listings made by the stream's change watcher on this host so far (for tests and benchmarks).</summary>
     public long CountTailProbes(string name) => _watchers.Where(w => w.Key.Name == name).Sum(w => w.Value.Probes);
 
-    private async Task<(ShardIteratorState State, StreamDocument Document, ShardEntry Shard, ShardHandle Handle)> OpenIteratorAsync(string iterator, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a shard iterator for a read (GetRecords and the bulk reads share it): checks its age and that its
+    /// stream still exists, and finds its shard, looking again in a fresh stream document for a shard made since.
+    /// </summary>
+    /// <param name="iterator">The shard iterator.</param>
+    /// <param name="cancellationToken">Cancels the look-ups.</param>
+    /// <returns>The iterator's state, the stream, the shard, its handle, and the time the age was checked at.</returns>
+    /// <exception cref="KinesisException">An expired or malformed iterator, a deleted stream.</exception>
+    private async Task<(ShardIteratorState State, StreamDocument Document, ShardEntry Shard, ShardHandle Handle, DateTimeOffset Now)> OpenIteratorAsync(string? iterator, CancellationToken cancellationToken)
     {
         var state = _iterators.Decode(iterator);
         var now = _time.GetUtcNow();
@@ -121,6 +129,6 @@ public sealed partial class StreamService
         }
 
         var handle = await GetShardAsync(document, shardId, cancellationToken);
-        return (state, document, shard, handle);
+        return (state, document, shard, handle, now);
     }
 }

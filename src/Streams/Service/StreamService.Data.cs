@@ -417,29 +417,8 @@ public sealed partial class StreamService
             throw KinesisErrors.Constraint("limit", max.ToString(CultureInfo.InvariantCulture), $"Member must have value between 1 and {MaxGetRecordsLimit}");
         }
 
-        var state = _iterators.Decode(iterator);
-        var now = _time.GetUtcNow();
-        var ttl = TimeSpan.FromSeconds(_options.IteratorTtlSeconds);
-        if (now - state.IssuedAt > ttl)
-        {
-            throw new KinesisException(KinesisErrors.ExpiredIterator, $"Iterator expired. The iterator was created at time {FormatTime(state.IssuedAt)} while right now it is {FormatTime(now)} which is further in the future than the tolerated delay of {(long)ttl.TotalMilliseconds} milliseconds.");
-        }
-
-        var document = await RequireStreamAsync(state.StreamName, fresh: false, cancellationToken);
-        if (document.Incarnation != state.Incarnation || document.Status == StreamStatus.Deleting)
-        {
-            throw KinesisErrors.StreamNotFound(state.StreamName, Account);
-        }
-
-        var shardId = new ShardId(state.ShardIndex).ToString();
-        var shard = document.FindShard(shardId);
-        if (shard is null)
-        {
-            document = await RequireStreamAsync(state.StreamName, fresh: true, cancellationToken);
-            shard = RequireShard(document, shardId);
-        }
-
-        var handle = await GetShardAsync(document, shardId, cancellationToken);
+        var (state, document, shard, handle, now) = await OpenIteratorAsync(iterator, cancellationToken);
+        var shardId = shard.ShardId;
         var read = await handle.Log.ReadFramesAsync(state.Position, max, MaxGetRecordsBytes, cancellationToken);
         if (read.Corrupt.Count > 0)
         {

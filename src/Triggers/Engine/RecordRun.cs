@@ -64,7 +64,7 @@ internal sealed class RecordRun : IReadOnlyList<StreamRecord>
     {
         private StreamRecord?[]? _records;
 
-        public ref readonly FrameSlice Slice(int index) => ref frames.Slices[indices is null ? first + index : indices[index]];
+        public ref readonly ScannedFrame Slice(int index) => ref frames.Slices[indices is null ? first + index : indices[index]];
 
         public StreamRecord Record(int index)
         {

@@ -182,7 +182,7 @@ public sealed partial class ShardProcessor : IDisposable
         _readPosition = _tracker.SafePosition;
         var iterator = await NewIteratorAsync(_readPosition, cancellationToken);
         var polling = new TailPolling(TimeSpan.FromMilliseconds(_host.PollIntervalMilliseconds), TimeSpan.FromMilliseconds(_host.IdlePollIntervalMilliseconds));
-        FrameSlice[]? spare = null;
+        ScannedFrame[]? spare = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             RecordChunk chunk;

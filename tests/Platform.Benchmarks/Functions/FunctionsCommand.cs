@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Platform.Benchmarks.Functions;
 
@@ -17,67 +16,36 @@ internal static class FunctionsCommand
     {
         var options = new FunctionsBenchOptions();
         var parts = new[] { "backlog", "latency", "latency-azurite", "idle" };
-        var outDir = Path.Combine(Platform.Testing.RepoPaths.Root, "bench-results");
-        for (var i = 1; i < args.Length; i += 2)
+        var outDir = BenchCommand.DefaultOutDir;
+        var parsed = await BenchCommand.TryParseAsync(args, Usage, (name, value) =>
         {
-            if (i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"option {args[i]} needs a value; usage: {Usage}");
-                return 2;
-            }
-
-            var value = args[i + 1];
-            switch (args[i])
+            switch (name)
             {
                 case "--records": options = options with { Records = long.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--shards": options = options with { Shards = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--latency-records": options = options with { LatencyRecords = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--latency-rate": options = options with { LatencyRate = double.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--idle-seconds": options = options with { IdleSeconds = double.Parse(value, CultureInfo.InvariantCulture) }; break;
-                case "--parts": parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--parts": parts = BenchCommand.List(value); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
-                default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
+                default: return false;
             }
-        }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromHours(2));
-        var started = DateTime.UtcNow;
-        var md = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"# Function runtime benchmark ({started:u}, {Environment.ProcessorCount} cores)")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project tests/Platform.Benchmarks -- {string.Join(' ', args)}`")
-            .AppendLine();
-        var ok = true;
-        foreach (var part in parts)
+            return true;
+        });
+        if (!parsed)
         {
-            Console.WriteLine($"{part}: starting");
-            string section;
-            try
-            {
-                section = part switch
-                {
-                    "backlog" => await BacklogRun.RunAsync(options, cts.Token),
-                    "latency" => await LatencyRun.InProcessAsync(options, cts.Token),
-                    "latency-azurite" => await LatencyRun.AcrossHostsAsync(options, cts.Token),
-                    "idle" => await IdleRun.RunAsync(options, cts.Token),
-                    _ => throw new ArgumentException($"unknown part {part}; parts are backlog, latency, latency-azurite, idle"),
-                };
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or ArgumentException or HttpRequestException)
-            {
-                ok = false;
-                section = $"## {part}\n\nFAILED: {e.GetType().Name}: {e.Message}\n";
-            }
-
-            Console.WriteLine(section);
-            md.AppendLine(section);
+            return 2;
         }
 
-        Directory.CreateDirectory(outDir);
-        var path = Path.Combine(outDir, $"functions-{started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.md");
-        await File.WriteAllTextAsync(path, md.ToString(), cts.Token);
-        Console.WriteLine($"results written to {path}");
-        return ok ? 0 : 1;
+        return await BenchCommand.RunPartsAsync("functions", "Function runtime benchmark", args, null, parts, async (part, cancellationToken) => part switch
+        {
+            "backlog" => await BacklogRun.RunAsync(options, cancellationToken),
+            "latency" => await LatencyRun.InProcessAsync(options, cancellationToken),
+            "latency-azurite" => await LatencyRun.AcrossHostsAsync(options, cancellationToken),
+            "idle" => await IdleRun.RunAsync(options, cancellationToken),
+            _ => throw new ArgumentException($"unknown part {part}; parts are backlog, latency, latency-azurite, idle"),
+        }, outDir, TimeSpan.FromHours(2));
     }
 }
 

@@ -18,17 +18,10 @@ internal static class KinesisCommand
     {
         var options = new KinesisLoadOptions();
         var targets = new[] { KinesisTarget.Kinesalite, KinesisTarget.Embedded, KinesisTarget.Azurite };
-        var outDir = Path.Combine(RepoPaths.Root, "bench-results");
-        for (var i = 1; i < args.Length; i += 2)
+        var outDir = BenchCommand.DefaultOutDir;
+        var parsed = await BenchCommand.TryParseAsync(args, Usage, (name, value) =>
         {
-            if (i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"option {args[i]} needs a value; usage: {Usage}");
-                return 2;
-            }
-
-            var value = args[i + 1];
-            switch (args[i])
+            switch (name)
             {
                 case "--seconds": options = options with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--warmup-seconds": options = options with { WarmupSeconds = double.Parse(value, CultureInfo.InvariantCulture) }; break;
@@ -37,10 +30,16 @@ internal static class KinesisCommand
                 case "--batch": options = options with { Batch = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--concurrency": options = options with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--shards": options = options with { Shards = int.Parse(value, CultureInfo.InvariantCulture) }; break;
-                case "--targets": targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--targets": targets = BenchCommand.List(value); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
-                default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
+                default: return false;
             }
+
+            return true;
+        });
+        if (!parsed)
+        {
+            return 2;
         }
 
         await NodeTools.EnsureInstalledAsync("kinesalite", CancellationToken.None);

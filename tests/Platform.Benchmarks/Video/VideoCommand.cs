@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Platform.Benchmarks.Video;
 
@@ -16,18 +15,11 @@ internal static class VideoCommand
     {
         var options = new VideoBenchOptions();
         var parts = new[] { "cpu", "latency", "serving", "list" };
-        var outDir = Path.Combine(Platform.Testing.RepoPaths.Root, "bench-results");
-        for (var i = 1; i < args.Length; i += 2)
+        var outDir = BenchCommand.DefaultOutDir;
+        var parsed = await BenchCommand.TryParseAsync(args, Usage, (name, value) =>
         {
-            if (i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"option {args[i]} needs a value; usage: {Usage}");
-                return 2;
-            }
-
-            var value = args[i + 1];
             int Int() => int.Parse(value, CultureInfo.InvariantCulture);
-            switch (args[i])
+            switch (name)
             {
                 case "--publishers": options = options with { Publishers = Int() }; break;
                 case "--rounds": options = options with { Rounds = Math.Max(1, Int()) }; break;
@@ -38,50 +30,26 @@ internal static class VideoCommand
                 case "--wrk-connections": options = options with { WrkConnections = Int() }; break;
                 case "--list-days": options = options with { ListDays = Int() }; break;
                 case "--list-queries": options = options with { ListQueries = Int() }; break;
-                case "--host-env": options = options with { HostEnvironment = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty) }; break;
-                case "--parts": parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--host-env": options = options with { HostEnvironment = BenchCommand.Environment(value) }; break;
+                case "--parts": parts = BenchCommand.List(value); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
-                default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
+                default: return false;
             }
-        }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromHours(1));
-        var started = DateTime.UtcNow;
-        var md = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"# Video benchmark ({started:u}, {Environment.ProcessorCount} cores)")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project tests/Platform.Benchmarks -- {string.Join(' ', args)}`")
-            .AppendLine();
-        var ok = true;
-        foreach (var part in parts.Where(p => p != "serving" || !parts.Contains("latency")))
+            return true;
+        });
+        if (!parsed)
         {
-            Console.WriteLine($"{part}: starting");
-            string section;
-            try
-            {
-                section = part switch
-                {
-                    "cpu" => await CpuRun.RunAsync(options, cts.Token),
-                    "latency" or "serving" => await LiveRun.RunAsync(options, latency: parts.Contains("latency"), serving: parts.Contains("serving"), cts.Token),
-                    "list" => await ListFragmentsRun.RunAsync(options, cts.Token),
-                    _ => throw new ArgumentException($"unknown part {part}; parts are cpu, latency, serving, list"),
-                };
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or ArgumentException or HttpRequestException)
-            {
-                ok = false;
-                section = $"## {part}\n\nFAILED: {e.GetType().Name}: {e.Message}\n";
-            }
-
-            Console.WriteLine(section);
-            md.AppendLine(section);
+            return 2;
         }
 
-        Directory.CreateDirectory(outDir);
-        var path = Path.Combine(outDir, $"video-{started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.md");
-        await File.WriteAllTextAsync(path, md.ToString(), cts.Token);
-        Console.WriteLine($"results written to {path}");
-        return ok ? 0 : 1;
+        return await BenchCommand.RunPartsAsync("video", "Video benchmark", args, null, parts.Where(p => p != "serving" || !parts.Contains("latency")), async (part, cancellationToken) => part switch
+        {
+            "cpu" => await CpuRun.RunAsync(options, cancellationToken),
+            "latency" or "serving" => await LiveRun.RunAsync(options, latency: parts.Contains("latency"), serving: parts.Contains("serving"), cancellationToken),
+            "list" => await ListFragmentsRun.RunAsync(options, cancellationToken),
+            _ => throw new ArgumentException($"unknown part {part}; parts are cpu, latency, serving, list"),
+        }, outDir, TimeSpan.FromHours(1));
     }
 }
 

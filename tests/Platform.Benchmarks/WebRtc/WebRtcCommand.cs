@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Platform.Benchmarks.WebRtc;
 
@@ -16,18 +15,11 @@ internal static class WebRtcCommand
     {
         var options = new WebRtcBenchOptions();
         var parts = new[] { "cpu", "startup", "latency", "nack" };
-        var outDir = Path.Combine(Platform.Testing.RepoPaths.Root, "bench-results");
-        for (var i = 1; i < args.Length; i += 2)
+        var outDir = BenchCommand.DefaultOutDir;
+        var parsed = await BenchCommand.TryParseAsync(args, Usage, (name, value) =>
         {
-            if (i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"option {args[i]} needs a value; usage: {Usage}");
-                return 2;
-            }
-
-            var value = args[i + 1];
             int Int() => int.Parse(value, CultureInfo.InvariantCulture);
-            switch (args[i])
+            switch (name)
             {
                 case "--sessions": options = options with { Sessions = [.. value.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] }; break;
                 case "--warmup": options = options with { WarmupSeconds = Int() }; break;
@@ -36,54 +28,30 @@ internal static class WebRtcCommand
                 case "--latency-seconds": options = options with { LatencySeconds = Int() }; break;
                 case "--nack-seconds": options = options with { NackSeconds = Int() }; break;
                 case "--loss": options = options with { LossPercent = double.Parse(value, CultureInfo.InvariantCulture) }; break;
-                case "--host-env": options = options with { HostEnvironment = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty) }; break;
-                case "--parts": parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--host-env": options = options with { HostEnvironment = BenchCommand.Environment(value) }; break;
+                case "--parts": parts = BenchCommand.List(value); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
-                default: await Console.Error.WriteLineAsync($"unknown option {args[i]} {value}; usage: {Usage}"); return 2;
+                default: return false;
             }
+
+            return true;
+        });
+        if (!parsed)
+        {
+            return 2;
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromHours(1));
-        var started = DateTime.UtcNow;
-        var md = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"# WebRTC (WHIP) benchmark ({started:u}, {Environment.ProcessorCount} cores)")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project tests/Platform.Benchmarks -- {string.Join(' ', args)}`")
-            .AppendLine()
+        return await BenchCommand.RunPartsAsync("webrtc", "WebRTC (WHIP) benchmark", args, md => md
             .AppendLine(options.HostEnvironment.Count == 0 ? string.Empty : $"Host environment: `{string.Join(' ', options.HostEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}`.\n")
             .AppendLine("Publishers: headless Chromium (Debian `chromium`, `--use-fake-device-for-media-stream=fps=30`) in a network namespace joined by a veth pair, on the host's publisher page `/player/publish.html?stream=…&width=1280&height=720&fps=30&degradation=maintain-resolution` (H.264 + Opus over WHIP). The host is `functions/` as a process, HTTP and WebRTC UDP also on the veth address.")
-            .AppendLine();
-        var ok = true;
-        foreach (var part in parts)
+            .AppendLine(), parts, async (part, cancellationToken) => part switch
         {
-            Console.WriteLine($"{part}: starting");
-            string section;
-            try
-            {
-                section = part switch
-                {
-                    "cpu" => await WhipCpuRun.RunAsync(options, cts.Token),
-                    "startup" => await WhipStartupRun.RunAsync(options, cts.Token),
-                    "latency" => await WhipLatencyRun.RunAsync(options, cts.Token),
-                    "nack" => await WhipNackRun.RunAsync(options, cts.Token),
-                    _ => throw new ArgumentException($"unknown part {part}; parts are cpu, startup, latency, nack"),
-                };
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or ArgumentException or HttpRequestException)
-            {
-                ok = false;
-                section = $"## {part}\n\nFAILED: {e.GetType().Name}: {e.Message}\n";
-            }
-
-            Console.WriteLine(section);
-            md.AppendLine(section);
-        }
-
-        Directory.CreateDirectory(outDir);
-        var path = Path.Combine(outDir, $"webrtc-{started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.md");
-        await File.WriteAllTextAsync(path, md.ToString(), cts.Token);
-        Console.WriteLine($"results written to {path}");
-        return ok ? 0 : 1;
+            "cpu" => await WhipCpuRun.RunAsync(options, cancellationToken),
+            "startup" => await WhipStartupRun.RunAsync(options, cancellationToken),
+            "latency" => await WhipLatencyRun.RunAsync(options, cancellationToken),
+            "nack" => await WhipNackRun.RunAsync(options, cancellationToken),
+            _ => throw new ArgumentException($"unknown part {part}; parts are cpu, startup, latency, nack"),
+        }, outDir, TimeSpan.FromHours(1));
     }
 }
 
