@@ -34,6 +34,23 @@ public sealed class Probe
         return new Exit(this);
     }
 
+    /// <summary>
+    /// Records whose invocation has returned, per shard. Ordering checks across shards read these counters at the
+    /// start of an invocation instead of comparing wall-clock stamps taken on different threads: the clock may be
+    /// stepped between them, and a stamp taken when an invocation starts says nothing about when it finished.
+    /// </summary>
+    public ConcurrentDictionary<string, int> Returned { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What invocations saw when they started: the shard invoked, the shard watched, how many of its records had
+    /// returned (<see cref="Returned"/>) and whether its lease was stored as finished.
+    /// </summary>
+    public ConcurrentQueue<(string ShardId, string Watched, int ReturnedThen, bool WatchedFinished)> SeenAtStart { get; } = new();
+
+    public void MarkReturned(string shardId, int count) => Returned.AddOrUpdate(shardId, count, (_, n) => n + count);
+
+    public void NoteStart(string shardId, string watched, int returnedThen, bool watchedFinished) => SeenAtStart.Enqueue((shardId, watched, returnedThen, watchedFinished));
+
     public void Record(IReadOnlyList<StreamRecord> records, int attempt) =>
         Invocations.Enqueue(new Invocation([.. records.Select(r => r.DataAsString())], [.. records.Select(r => r.SequenceNumber)], records.Count > 0 ? records[0].ShardId : "", attempt, DateTimeOffset.UtcNow));
 

@@ -166,16 +166,27 @@ public sealed class StreamTriggerBehaviourTests
         }
     }
 
-    public sealed class ReshardFunctions(Probe probe)
+    private const string LineageParent = "shardId-000000000000";
+
+    public sealed class ReshardFunctions(Probe probe, StreamService streams, ILeaseStore leases)
     {
         [Function("Lineage")]
         public async Task RunAsync([StreamTrigger("lineage", BatchSize = 5)] StreamRecord[] records, CancellationToken cancellationToken)
         {
             probe.Record(records, 1);
-            if (records[0].ShardId == "shardId-000000000000")
+            if (records[0].ShardId == LineageParent)
             {
                 // The parent is held until the test has seen that the children wait for it.
                 await probe.Gate.Task.WaitAsync(cancellationToken);
+                probe.MarkReturned(LineageParent, records.Length);
+            }
+            else
+            {
+                // The parent's count is taken first, as the child's invocation begins; a lease once finished stays so.
+                var returned = probe.Returned.GetValueOrDefault(LineageParent);
+                var incarnation = (await streams.DescribeAsync("lineage", cancellationToken)).Incarnation;
+                var lease = await leases.ReadAsync("Lineage", "lineage", incarnation, LineageParent, cancellationToken);
+                probe.NoteStart(records[0].ShardId, LineageParent, returned, lease?.State.Finished == true);
             }
         }
     }
@@ -203,7 +214,20 @@ public sealed class StreamTriggerBehaviourTests
         var children = probe.Invocations.Where(i => i.ShardId != "shardId-000000000000").ToList();
         Assert.Equal(60, parent.Sum(i => i.Data.Length));
         Assert.Equal(40, children.Sum(i => i.Data.Length));
-        Assert.True(children.Min(c => c.At) >= parent.Max(p => p.At), "a child shard was invoked before its parent was finished");
+
+        // Every child invocation started after all 60 parent records had been handed to the function and it had
+        // returned (counted, not clocked: invocation stamps taken on different threads are not an order).
+        Assert.NotEmpty(probe.SeenAtStart);
+        Assert.All(probe.SeenAtStart, seen => Assert.True(seen.ReturnedThen == 60, $"{seen.ShardId} was invoked when only {seen.ReturnedThen} of the parent's 60 records were processed"));
+        Assert.All(probe.SeenAtStart, seen => Assert.True(seen.WatchedFinished, $"{seen.ShardId} was invoked before the parent's lease was stored as finished"));
+
+        // The parent's end as stored: finished, checkpointed after its last record.
+        var incarnation = (await host.Streams.DescribeAsync("lineage", CancellationToken.None)).Incarnation;
+        var lease = await host.Services.GetRequiredService<ILeaseStore>().ReadAsync("Lineage", "lineage", incarnation, LineageParent, CancellationToken.None);
+        Assert.NotNull(lease);
+        Assert.True(lease.State.Finished);
+        Assert.Equal(parent.Last().SequenceNumbers[^1], lease.State.Checkpoint?.SequenceNumber);
+        Assert.False(lease.State.Checkpoint?.Inclusive);
     }
 
     public sealed class CountingFunctions(Probe probe)
