@@ -59,7 +59,9 @@ public sealed class IdlePollingTests
             // Per-shard polling would read each of the 8 shards every 20 ms (~800 reads in 2 s); the shared listing,
             // backed off to 200 ms, lists the stream about 10 times in all and reads no shard.
             Assert.InRange(probes, 1, 14);
-            Assert.Equal(probes, Delta(nameof(IBlobStore.ListBlobsAsync)));
+            // The probe count and the call counter are read at slightly different instants, so one listing in
+            // flight can fall on either side; per-shard listing would be eight per probe.
+            Assert.InRange(Delta(nameof(IBlobStore.ListBlobsAsync)), probes - 1, probes + 1);
             Assert.Equal(0, Delta(nameof(IBlobStore.GetPropertiesAsync)));
             Assert.InRange(Delta(nameof(IBlobStore.ReadAsync)), 0, 3); // the stream document's cache refresh, at most
         }

@@ -90,6 +90,12 @@ public sealed class ShardWriter : IAsyncDisposable
         return await pending.Done.Task;
     }
 
+    /// <summary>
+    /// Wakes readers waiting in <see cref="WaitForCommitAsync"/> without a commit: after the shard was closed in this
+    /// host, so its caught-up readers see the end (and hand over to the children) at once rather than at their next poll.
+    /// </summary>
+    public void WakeReaders() => Interlocked.Exchange(ref _committed, NewSignal()).TrySetResult();
+
     /// <summary>Completes at the next commit of this writer (for readers that have caught up).</summary>
     public Task WaitForCommitAsync(CancellationToken cancellationToken = default) => Volatile.Read(ref _committed).Task.WaitAsync(cancellationToken);
 

@@ -190,9 +190,11 @@ public sealed partial class StreamService
     private async Task CloseParentsAsync(StreamDocument document, CancellationToken cancellationToken)
     {
         var endings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var closed = new List<ShardHandle>();
         foreach (var parentId in document.Closing)
         {
             var handle = await GetShardAsync(document, parentId, cancellationToken);
+            closed.Add(handle);
             var end = await handle.Log.CloseAsync(cancellationToken);
             _knownClosed[(document.Incarnation, ShardId.Parse(parentId).Index)] = true;
             endings[parentId] = end.ToString();
@@ -217,6 +219,10 @@ public sealed partial class StreamService
             };
         }, cancellationToken);
         Changed(document.Name, $"closed {string.Join(", ", endings.Keys)}");
+        foreach (var handle in closed)
+        {
+            handle.Writer.WakeReaders();
+        }
     }
 
     /// <summary>
