@@ -207,7 +207,7 @@ public sealed class ShardWriter : IAsyncDisposable
                 ArrayPool<byte>.Shared.Return(rented);
             }
 
-            Interlocked.Exchange(ref _committed, NewSignal()).TrySetResult();
+            WakeReaders();
         }
     }
 
