@@ -10,7 +10,12 @@
 //   --http 1|2            [KINESIS_HTTP]      HTTP/1.1 keep-alive, or the SDK's default HTTP/2 handler
 //   --record-size BYTES   [LOAD_RECORD_SIZE]  1024 (at least 24)
 //   --batch N             [LOAD_BATCH]        records per PutRecords, 500
-//   --concurrency N       [LOAD_CONCURRENCY]  PutRecords requests in flight, 8
+//   --concurrency N       [LOAD_CONCURRENCY]  PutRecords requests in flight, 8 (all processes together)
+//   --processes N         [LOAD_PROCESSES]    node processes sharing the load, 2: one node process tops out
+//                                             near one core (~15 µs of CPU per 1 KiB record in the SDK), so
+//                                             a single process would measure itself, not the server. The
+//                                             concurrent requests are dealt out between them (and the
+//                                             read-back's shards too); this process only coordinates.
 //   --shards N            [LOAD_SHARDS]       4
 //   --seconds S           [LOAD_SECONDS]      measured put phase, 10
 //   --warmup-seconds S                        unmeasured puts first (connections, JIT), 1
@@ -21,6 +26,7 @@
 //   --read-after-file PATH                    before reading back, wait (≤ 180 s) for PATH to exist:
 //                                             kinesis-visibility.cjs writes it when it stops, so its
 //                                             polling does not share the server with the read-back
+//   --no-read-back                            stop after the put phase (the benchmark's run beside a poller)
 //   --keep                                    do not delete the stream at the end
 //
 // Record layout (big-endian): bytes 0–7 the send time as a float64 of Unix milliseconds
@@ -36,6 +42,9 @@ const { sdk, settingsFromEnv, createClient, uniqueName, waitFor, waitForStreamAc
 
 const HEADER_BYTES = 17;
 
+/** A record's id as carried across processes: "worker:counter". */
+const idOf = (worker, counter) => `${worker}:${counter}`;
+
 function options() {
   const { values } = parseArgs({
     options: {
@@ -44,6 +53,8 @@ function options() {
       'record-size': { type: 'string' },
       batch: { type: 'string' },
       concurrency: { type: 'string' },
+      processes: { type: 'string' },
+      child: { type: 'boolean', default: false },
       shards: { type: 'string' },
       seconds: { type: 'string' },
       'warmup-seconds': { type: 'string' },
@@ -51,6 +62,7 @@ function options() {
       'go-file': { type: 'string' },
       'read-after-file': { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'no-read-back': { type: 'boolean', default: false },
     },
   });
   const env = process.env;
@@ -61,6 +73,8 @@ function options() {
     recordSize: num(values['record-size'] ?? env.LOAD_RECORD_SIZE, 1024),
     batch: num(values.batch ?? env.LOAD_BATCH, 500),
     concurrency: num(values.concurrency ?? env.LOAD_CONCURRENCY, 8),
+    processes: num(values.processes ?? env.LOAD_PROCESSES, 2),
+    child: values.child,
     shards: num(values.shards ?? env.LOAD_SHARDS, 4),
     seconds: num(values.seconds ?? env.LOAD_SECONDS, 10),
     warmupSeconds: num(values['warmup-seconds'], 1),
@@ -68,8 +82,9 @@ function options() {
     goFile: values['go-file'],
     readAfterFile: values['read-after-file'],
     keep: values.keep,
+    readBack: !values['no-read-back'],
   };
-  if (!(o.recordSize >= 24) || !(o.batch >= 1 && o.batch <= 500) || !(o.concurrency >= 1) || !(o.shards >= 1) || !(o.seconds > 0)) {
+  if (!(o.recordSize >= 24) || !(o.batch >= 1 && o.batch <= 500) || !(o.concurrency >= 1) || !(o.processes >= 1 && o.processes <= 16) || !(o.shards >= 1) || !(o.seconds > 0)) {
     throw new Error(`bad options: ${JSON.stringify({ ...o, settings: undefined })}`);
   }
   return o;
@@ -77,12 +92,12 @@ function options() {
 
 const log = (message) => process.stderr.write(`[load] ${message}\n`);
 
-/** One producer: PutRecords of `batch` records in a loop until `endAt`; warm-up until `measureFrom`. */
+/** One producer: PutRecords of `batch` records in a loop until `endAt`; warm-up until `measureFrom` (wall-clock ms, shared by the processes). */
 async function produce(client, o, worker, clock, stats) {
   const filler = Buffer.alloc(o.recordSize - HEADER_BYTES, worker + 1);
   let counter = 0;
-  while (performance.now() < clock.endAt) {
-    const warm = performance.now() < clock.measureFrom ? 1 : 0;
+  while (wallClockMs() < clock.endAt) {
+    const warm = wallClockMs() < clock.measureFrom ? 1 : 0;
     const entries = new Array(o.batch);
     for (let i = 0; i < o.batch; i++) {
       const data = Buffer.allocUnsafe(o.recordSize);
@@ -101,7 +116,7 @@ async function produce(client, o, worker, clock, stats) {
       response = await client.send(new sdk.PutRecordsCommand({ StreamName: o.stream, Records: entries }));
     } catch (e) {
       stats.errors.push(`${e.name}: ${e.message}`.slice(0, 300));
-      stats.failedIds.push(...entries.map((_, i) => counter + i).map((c) => (BigInt(worker) << 32n) | BigInt(c)));
+      stats.failedIds.push(...entries.map((_, i) => idOf(worker, counter + i)));
       counter += o.batch;
       if (stats.errors.length > 50) {
         throw new Error(`too many PutRecords errors, last: ${stats.errors[stats.errors.length - 1]}`);
@@ -111,7 +126,7 @@ async function produce(client, o, worker, clock, stats) {
     const elapsed = performance.now() - started;
     response.Records.forEach((r, i) => {
       if (r.ErrorCode) {
-        stats.failedIds.push((BigInt(worker) << 32n) | BigInt(counter + i));
+        stats.failedIds.push(idOf(worker, counter + i));
       }
     });
     const ok = o.batch - (response.FailedRecordCount || 0);
@@ -170,13 +185,67 @@ async function listShardIds(client, stream) {
   return ids;
 }
 
+/** A child process: puts for its share of the producers, then reads back its share of the shards, as the parent asks. */
+function runChild(o) {
+  const client = createClient(o.settings, { maxSockets: Math.max(o.concurrency, o.shards) + 2, maxAttempts: 3 });
+  process.on('message', (message) => {
+    (async () => {
+      if (message.cmd === 'put') {
+        const stats = { acknowledged: 0, measuredRecords: 0, measuredRequests: 0, latencies: [], errors: [], failedIds: [], attemptedPerWorker: [] };
+        await Promise.all(message.workers.map((w) => produce(client, o, w, message.clock, stats)));
+        process.send({ cmd: 'put', stats });
+      } else if (message.cmd === 'read') {
+        const seen = message.attempted.map((n) => new Uint8Array(n));
+        const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
+        await Promise.all(message.shards.map((id) => readBack(client, o, id, seen, read)));
+        process.send({ cmd: 'read', read, seen });
+      } else {
+        client.destroy();
+        process.disconnect();
+      }
+    })().catch((e) => {
+      process.send({ cmd: 'error', error: `${e.name}: ${e.message}` });
+    });
+  });
+}
+
+/** Starts the worker processes; each answers one message per request with the same `cmd`. */
+function startChildren(o) {
+  const { fork } = require('node:child_process');
+  const argv = process.argv.slice(2).filter((a) => a !== '--go-file' && a !== '--read-after-file');
+  return Array.from({ length: o.processes }, () => {
+    const child = fork(__filename, [...argv, '--stream', o.stream, '--child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const pending = [];
+    child.on('message', (m) => {
+      const waiter = pending.shift();
+      if (!waiter) return;
+      if (m.cmd === 'error') waiter.reject(new Error(`load process ${child.pid}: ${m.error}`));
+      else waiter.resolve(m);
+    });
+    child.on('exit', (code) => {
+      for (const waiter of pending.splice(0)) waiter.reject(new Error(`load process ${child.pid} exited with ${code}`));
+    });
+    return {
+      ask: (message) => new Promise((resolve, reject) => { pending.push({ resolve, reject }); child.send(message); }),
+      stop: () => { if (child.connected) child.send({ cmd: 'stop' }); },
+      kill: () => child.kill('SIGKILL'),
+    };
+  });
+}
+
 async function main() {
   const o = options();
-  const client = createClient(o.settings, { maxSockets: Math.max(o.concurrency, o.shards) + 2, maxAttempts: 3 });
+  if (o.child) {
+    runChild(o);
+    return undefined;
+  }
+
+  const client = createClient(o.settings, { maxSockets: o.shards + 2, maxAttempts: 3 });
   const report = {
     endpoint: o.settings.endpoint, http: o.settings.httpVersion, stream: o.stream, shards: o.shards,
-    recordSize: o.recordSize, batch: o.batch, concurrency: o.concurrency, seconds: o.seconds, warmupSeconds: o.warmupSeconds,
+    recordSize: o.recordSize, batch: o.batch, concurrency: o.concurrency, processes: o.processes, seconds: o.seconds, warmupSeconds: o.warmupSeconds,
   };
+  let children = [];
   try {
     try {
       await client.send(new sdk.CreateStreamCommand({ StreamName: o.stream, ShardCount: o.shards }));
@@ -187,17 +256,30 @@ async function main() {
       return 2;
     }
     log(`stream ${o.stream} ACTIVE with ${o.shards} shards`);
+    children = startChildren(o);
     if (o.goFile) {
       await waitFor(`${o.goFile} to appear`, () => fs.existsSync(o.goFile), { timeoutMs: 60000, intervalMs: 20 })
         .catch(() => log(`no ${o.goFile} after 60 s; putting anyway`));
     }
 
-    const stats = { acknowledged: 0, measuredRecords: 0, measuredRequests: 0, latencies: [], errors: [], failedIds: [], attemptedPerWorker: [] };
-    const start = performance.now();
+    // Producers are dealt out round-robin; the clock is wall-clock time, common to every process. A short lead
+    // lets every process receive its orders before the warm-up starts.
+    const start = wallClockMs() + 200;
     const clock = { measureFrom: start + o.warmupSeconds * 1000, endAt: start + (o.warmupSeconds + o.seconds) * 1000 };
-    log(`putting for ${o.warmupSeconds} s warm-up + ${o.seconds} s with ${o.concurrency} x PutRecords of ${o.batch} x ${o.recordSize} B`);
-    await Promise.all(Array.from({ length: o.concurrency }, (_, w) => produce(client, o, w, clock, stats)));
-    const measuredSeconds = (performance.now() - clock.measureFrom) / 1000;
+    log(`putting for ${o.warmupSeconds} s warm-up + ${o.seconds} s with ${o.concurrency} x PutRecords of ${o.batch} x ${o.recordSize} B from ${o.processes} process(es)`);
+    const shares = children.map((_, c) => Array.from({ length: o.concurrency }, (_, w) => w).filter((w) => w % children.length === c));
+    const puts = await Promise.all(children.map((child, c) => child.ask({ cmd: 'put', workers: shares[c], clock })));
+    const measuredSeconds = (wallClockMs() - clock.measureFrom) / 1000;
+    const stats = { acknowledged: 0, measuredRecords: 0, measuredRequests: 0, latencies: [], errors: [], failedIds: [], attempted: new Array(o.concurrency).fill(0) };
+    for (const { stats: s } of puts) {
+      stats.acknowledged += s.acknowledged;
+      stats.measuredRecords += s.measuredRecords;
+      stats.measuredRequests += s.measuredRequests;
+      stats.latencies.push(...s.latencies);
+      stats.errors.push(...s.errors);
+      stats.failedIds.push(...s.failedIds);
+      s.attemptedPerWorker.forEach((n, w) => { if (n !== undefined && n !== null) stats.attempted[w] = n; });
+    }
     stats.latencies.sort((a, b) => a - b);
     report.put = {
       records: stats.measuredRecords,
@@ -214,22 +296,36 @@ async function main() {
       await waitFor(`${o.readAfterFile} to appear`, () => fs.existsSync(o.readAfterFile), { timeoutMs: 180000, intervalMs: 50 })
         .catch(() => log(`no ${o.readAfterFile} after 180 s; reading back anyway`));
     }
+    if (!o.readBack) {
+      process.stdout.write(JSON.stringify(report) + '\n');
+      return report.put.failedRecords === 0 ? 0 : 1;
+    }
     log('reading back');
 
-    const seen = stats.attemptedPerWorker.map((n) => new Uint8Array(n));
-    const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
-    const readStart = performance.now();
+    const readStart = wallClockMs();
     const shardIds = await listShardIds(client, o.stream);
-    await Promise.all(shardIds.map((id) => readBack(client, o, id, seen, read)));
-    const readSeconds = (performance.now() - readStart) / 1000;
+    const shardShares = children.map((_, c) => shardIds.filter((_, i) => i % children.length === c));
+    const reads = await Promise.all(children.map((child, c) => child.ask({ cmd: 'read', shards: shardShares[c], attempted: stats.attempted })));
+    const readSeconds = (wallClockMs() - readStart) / 1000;
+    const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
+    const seen = stats.attempted.map((n) => new Uint8Array(n));
+    for (const r of reads) {
+      for (const key of Object.keys(read)) read[key] += r.read[key];
+      // A record read by two processes (two shards returned it) is a duplicate too.
+      r.seen.forEach((marks, w) => marks.forEach((mark, counter) => {
+        if (!mark) return;
+        if (seen[w][counter]) read.duplicates++;
+        else seen[w][counter] = 1;
+      }));
+    }
     report.read = { records: read.records, calls: read.calls, seconds: readSeconds, recordsPerSecond: read.records / readSeconds };
 
     // Every acknowledged record must come back exactly once; records that failed may not.
-    const failed = new Set(stats.failedIds.map(String));
+    const failed = new Set(stats.failedIds);
     let missing = 0;
     let unexpected = 0;
     seen.forEach((marks, worker) => marks.forEach((mark, counter) => {
-      const isFailed = failed.has(String((BigInt(worker) << 32n) | BigInt(counter)));
+      const isFailed = failed.has(idOf(worker, counter));
       if (!mark && !isFailed) {
         missing++;
       } else if (mark && isFailed) {
@@ -253,6 +349,8 @@ async function main() {
     process.stdout.write(JSON.stringify(report) + '\n');
     return 2;
   } finally {
+    for (const child of children) child.stop();
+    setTimeout(() => children.forEach((child) => child.kill()), 5000).unref();
     if (!o.keep) {
       await client.send(new sdk.DeleteStreamCommand({ StreamName: o.stream, EnforceConsumerDeletion: true })).catch(() => {});
     }
@@ -260,7 +358,7 @@ async function main() {
   }
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
+main().then((code) => { if (code !== undefined) process.exitCode = code; }, (e) => {
   process.stderr.write(`${e.stack || e}\n`);
   process.exitCode = 2;
 });

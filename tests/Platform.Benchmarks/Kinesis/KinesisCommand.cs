@@ -5,14 +5,14 @@ namespace Platform.Benchmarks.Kinesis;
 
 /// <summary>
 /// <c>kinesis [--seconds N] [--targets kinesalite,embedded,azurite] [--http 1|2] [--out DIR]
-/// [--record-size B] [--batch N] [--concurrency N] [--shards N] [--warmup-seconds N]</c>: the same
+/// [--record-size B] [--batch N] [--concurrency N] [--shards N] [--processes N] [--warmup-seconds N]</c>: the same
 /// AWS SDK load against kinesalite and our host on both storage backends, one after another in one
 /// run; writes bench-results/kinesis-&lt;time&gt;.md. A target that fails is reported in the table,
 /// and the run goes on.
 /// </summary>
 internal static class KinesisCommand
 {
-    public const string Usage = "kinesis [--seconds N] [--targets kinesalite,embedded,azurite] [--http 1|2] [--out DIR] [--record-size B] [--batch N] [--concurrency N] [--shards N] [--warmup-seconds N]";
+    public const string Usage = "kinesis [--seconds N] [--targets kinesalite,embedded,azurite] [--http 1|2] [--out DIR] [--record-size B] [--batch N] [--concurrency N] [--shards N] [--processes N] [--warmup-seconds N]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +30,7 @@ internal static class KinesisCommand
                 case "--batch": options = options with { Batch = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--concurrency": options = options with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--shards": options = options with { Shards = int.Parse(value, CultureInfo.InvariantCulture) }; break;
+                case "--processes": options = options with { Processes = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--targets": targets = BenchCommand.List(value); break;
                 case "--out": outDir = Path.GetFullPath(value); break;
                 default: return false;

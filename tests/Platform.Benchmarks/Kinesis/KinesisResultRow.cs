@@ -14,6 +14,7 @@ internal sealed record KinesisResultRow(
     double? ReadRecordsPerSecond = null,
     double? PutP50Ms = null,
     double? PutP99Ms = null,
+    double? PutBesidePollerPerSecond = null,
     double? VisibleP50Ms = null,
     double? VisibleP99Ms = null,
     double? VisibleSeen = null,
@@ -31,18 +32,45 @@ internal sealed record KinesisResultRow(
     public static KinesisResultRow Failed(string target, string httpVersion, Exception error) =>
         new(target, httpVersion, Error: $"{error.GetType().Name}: {error.Message}");
 
-    public static KinesisResultRow From(string target, string httpVersion, NodeScriptResult load, JsonDocument? loadJson, NodeScriptResult visibility, JsonDocument? visibilityJson)
+    /// <summary>The figures of the load run alone: put, read-back and the check.</summary>
+    public static KinesisResultRow From(string target, string httpVersion, NodeScriptResult load, JsonDocument? loadJson)
+    {
+        var l = loadJson?.RootElement;
+        string? error = null;
+        if (l is null)
+        {
+            error = $"kinesis-load.cjs printed no result: {Shorten(load.Transcript)}";
+        }
+        else if (l.Value.TryGetProperty("error", out var loadError))
+        {
+            error = $"load: {loadError.GetString()}";
+        }
+
+        return new KinesisResultRow(
+            target,
+            httpVersion,
+            PutRecordsPerSecond: Number(l, "put", "recordsPerSecond"),
+            ReadRecordsPerSecond: Number(l, "read", "recordsPerSecond"),
+            PutP50Ms: Number(l, "put", "latencyMs", "p50"),
+            PutP99Ms: Number(l, "put", "latencyMs", "p99"),
+            ReadBackRecords: (long?)Number(l, "read", "records"),
+            CountCheckPassed: Element(l, "check", "ok") is { } ok ? ok.ValueKind == JsonValueKind.True : null,
+            Error: error);
+    }
+
+    /// <summary>Adds the figures of the load run beside the visibility poller; its failure is noted, the rest kept.</summary>
+    public KinesisResultRow WithLoadedVisibility(NodeScriptResult load, JsonDocument? loadJson, NodeScriptResult visibility, JsonDocument? visibilityJson)
     {
         var l = loadJson?.RootElement;
         var v = visibilityJson?.RootElement;
         var errors = new List<string>();
         if (l is null)
         {
-            errors.Add($"kinesis-load.cjs printed no result: {Shorten(load.Transcript)}");
+            errors.Add($"kinesis-load.cjs beside the poller printed no result: {Shorten(load.Transcript)}");
         }
         else if (l.Value.TryGetProperty("error", out var loadError))
         {
-            errors.Add($"load: {loadError.GetString()}");
+            errors.Add($"load beside the poller: {loadError.GetString()}");
         }
 
         if (v is null && visibility.StoppedBecause == "cancelled")
@@ -58,19 +86,14 @@ internal sealed record KinesisResultRow(
             errors.Add($"visibility: {visibilityError.GetString()}");
         }
 
-        return new KinesisResultRow(
-            target,
-            httpVersion,
-            PutRecordsPerSecond: Number(l, "put", "recordsPerSecond"),
-            ReadRecordsPerSecond: Number(l, "read", "recordsPerSecond"),
-            PutP50Ms: Number(l, "put", "latencyMs", "p50"),
-            PutP99Ms: Number(l, "put", "latencyMs", "p99"),
-            VisibleP50Ms: Number(v, "latencyMs", "p50"),
-            VisibleP99Ms: Number(v, "latencyMs", "p99"),
-            VisibleSeen: Fraction(Number(v, "measured"), Number(l, "put", "records")),
-            ReadBackRecords: (long?)Number(l, "read", "records"),
-            CountCheckPassed: Element(l, "check", "ok") is { } ok ? ok.ValueKind == JsonValueKind.True : null,
-            Error: errors.Count == 0 ? null : string.Join("; ", errors));
+        return this with
+        {
+            PutBesidePollerPerSecond = Number(l, "put", "recordsPerSecond"),
+            VisibleP50Ms = Number(v, "latencyMs", "p50"),
+            VisibleP99Ms = Number(v, "latencyMs", "p99"),
+            VisibleSeen = Fraction(Number(v, "measured"), Number(l, "put", "records")),
+            Error = errors.Count == 0 ? Error : string.Join("; ", [.. errors, .. Error is null ? Array.Empty<string>() : [Error]]),
+        };
     }
 
     /// <summary>Adds the figures of the light-producer visibility run; its failure is noted, the rest kept.</summary>
@@ -85,7 +108,7 @@ internal sealed record KinesisResultRow(
             IdleVisibleP50Ms = Number(root, "latencyMs", "p50"),
             IdleVisibleP99Ms = Number(root, "latencyMs", "p99"),
             IdleVisibleSeen = Fraction(Number(root, "measured"), Number(root, "produced")),
-            Error = error,
+            Error = error is null ? Error : Error is null ? error : $"{Error}; {error}",
         };
     }
 
