@@ -107,6 +107,37 @@ public sealed class KinesisWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutRecords_StoresRandomDataOfEverySize_ExactlyAsSent()
+    {
+        // Sizes on both sides of the stack scratch limit (4 KiB decoded) and of base64's padding cases.
+        var random = new Random(42);
+        var sizes = new[] { 1, 2, 3, 1024, 3071, 3072, 4095, 4096, 4097, 6000, 300_000 };
+        var sent = sizes.Select(size => { var data = new byte[size]; random.NextBytes(data); return data; }).ToList();
+        var body = $"{{\"StreamName\":\"{_stream}\",\"Records\":[" +
+            string.Join(',', sent.Select((data, i) => $"{{\"Data\":\"{Convert.ToBase64String(data)}\",\"PartitionKey\":\"size-{i}\"}}")) + "]}";
+
+        var (status, put) = await PutRecordsAsync(body);
+
+        Assert.Equal(200, status);
+        Assert.Equal(0, put.RootElement.GetProperty("FailedRecordCount").GetInt32());
+        var read = new Dictionary<string, byte[]>();
+        foreach (var shardId in put.RootElement.GetProperty("Records").EnumerateArray().Select(r => r.GetProperty("ShardId").GetString()!).Distinct())
+        {
+            var iterator = await _service!.GetShardIteratorAsync(_stream, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
+            var (_, get) = await SendAsync("GetRecords", Encoding.UTF8.GetBytes($"{{\"ShardIterator\":\"{iterator}\"}}"));
+            foreach (var record in get.RootElement.GetProperty("Records").EnumerateArray())
+            {
+                read[record.GetProperty("PartitionKey").GetString()!] = record.GetProperty("Data").GetBytesFromBase64();
+            }
+        }
+
+        for (var i = 0; i < sent.Count; i++)
+        {
+            Assert.True(sent[i].AsSpan().SequenceEqual(read[$"size-{i}"]), $"record of {sizes[i]} bytes");
+        }
+    }
+
+    [Fact]
     public async Task PutRecords_OfFiveHundredRecords_AcknowledgesEach_InRequestOrderPerShard()
     {
         var (status, put) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(500, 1024)}]}}");

@@ -311,6 +311,9 @@ public static partial class KinesisApi
         return new PutRecordSlice(keyOffset, keyLength, dataOffset, dataLength, explicitHashKey);
     }
 
+    /// <summary>Decoded record data up to this size is decoded on the stack before it is copied over its text.</summary>
+    private const int StackDecodeLimit = 4096;
+
     /// <summary>Decodes the current base64 string over its own text (decoded bytes are fewer) and returns where they are.</summary>
     private static (int Offset, int Length) DecodeBase64InPlace(ref Utf8JsonReader reader, Span<byte> body, int index)
     {
@@ -320,7 +323,25 @@ public static partial class KinesisApi
         int written;
         if (!reader.ValueIsEscaped)
         {
-            status = Base64.DecodeFromUtf8InPlace(raw, out written);
+            // DecodeFromUtf8InPlace is a scalar loop; the vectorised decoder into scratch and a copy back is several
+            // times faster (base64 decoding was the most expensive managed step of a PutRecords).
+            var decodedLength = Base64.GetMaxDecodedFromUtf8Length(raw.Length);
+            byte[]? rented = null;
+            var scratch = decodedLength <= StackDecodeLimit
+                ? stackalloc byte[StackDecodeLimit]
+                : (rented = ArrayPool<byte>.Shared.Rent(decodedLength));
+            try
+            {
+                status = Base64.DecodeFromUtf8(raw, scratch, out _, out written);
+                scratch[..written].CopyTo(raw);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
         }
         else
         {

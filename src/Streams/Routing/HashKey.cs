@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Platform.Streams.Routing;
@@ -23,10 +22,8 @@ public static class HashKey
     /// <summary>MD5 of a partition key already in UTF-8, as a big-endian 128-bit integer.</summary>
     public static UInt128 FromPartitionKey(ReadOnlySpan<byte> partitionKeyUtf8)
     {
-        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-#pragma warning disable CA5351 // MD5 is what Kinesis routes by; it is a hash for placement, not for security.
-        MD5.HashData(partitionKeyUtf8, digest);
-#pragma warning restore CA5351
+        Span<byte> digest = stackalloc byte[Md5.DigestSize];
+        Md5.HashData(partitionKeyUtf8, digest);
         return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 
