@@ -213,7 +213,12 @@ function runChild(o) {
 /** Starts the worker processes; each answers one message per request with the same `cmd`. */
 function startChildren(o) {
   const { fork } = require('node:child_process');
-  const argv = process.argv.slice(2).filter((a) => a !== '--go-file' && a !== '--read-after-file');
+  // The children take the parent's options but not its coordination files (flag and value both).
+  const argv = [];
+  for (let i = 2; i < process.argv.length; i++) {
+    if (process.argv[i] === '--go-file' || process.argv[i] === '--read-after-file') i++;
+    else argv.push(process.argv[i]);
+  }
   return Array.from({ length: o.processes }, () => {
     const child = fork(__filename, [...argv, '--stream', o.stream, '--child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const pending = [];

@@ -19,7 +19,7 @@ internal sealed record KinesisLoadOptions(
 /// One target's run, in three phases of node processes (tests/js/kinesis-load.cjs, tests/js/kinesis-visibility.cjs):
 /// first the load alone (put, then the whole stream read back and checked), for throughput and PutRecords latency;
 /// then the same load again beside a GetRecords poller reading every record from LATEST, for put-to-visible latency
-/// under full load (files in a temp folder order them: the load starts once the poller's iterators exist); then the
+/// under full load (files in a temp folder order them: the load starts once the poller's iterators exist and deletes its stream only after the poller has stopped); then the
 /// poller alone with its own light producer (100 single-record puts a second for 5 s) for the latency of an unloaded
 /// server. The poller is kept out of the throughput phase because, on a small machine, its own CPU (it decodes every
 /// record) would be measured as much as the server.
@@ -32,13 +32,17 @@ internal static class KinesisLoadRun
         var phaseSeconds = options.WarmupSeconds + options.Seconds;
         var stream = $"bench-{target.Name}-{Guid.NewGuid():N}"[..40];
         var load = await NodeScript.RunAsync(
-            [Script("kinesis-load.cjs"), .. Common(target, options, stream), .. LoadArguments(options), .. (target.OpenStore is null ? Array.Empty<string>() : ["--keep"])],
+            [
+                Script("kinesis-load.cjs"), .. Common(target, options, stream), .. LoadArguments(options),
+                .. (target.OpenStore is null ? Array.Empty<string>() : ["--keep"]),
+                .. (target.StoresRecords ? Array.Empty<string>() : ["--no-read-back"]),
+            ],
             noEnvironment,
             TimeSpan.FromSeconds(phaseSeconds + 600),
             cancellationToken);
         using var loadJson = LastJsonLine(load.StandardOutput);
         var row = KinesisResultRow.From(target.Name, options.HttpVersion, load, loadJson);
-        if (row.Error is not null)
+        if (row.Error is not null || !target.StoresRecords)
         {
             return row;
         }
@@ -75,7 +79,7 @@ internal static class KinesisLoadRun
                 TimeSpan.FromSeconds(phaseSeconds + 240),
                 stopPoller.Token);
             var load = await NodeScript.RunAsync(
-                [Script("kinesis-load.cjs"), .. Common(target, options, stream), .. LoadArguments(options), "--go-file", ready, "--no-read-back"],
+                [Script("kinesis-load.cjs"), .. Common(target, options, stream), .. LoadArguments(options), "--go-file", ready, "--read-after-file", done, "--no-read-back"],
                 noEnvironment,
                 TimeSpan.FromSeconds(phaseSeconds + 300),
                 cancellationToken);

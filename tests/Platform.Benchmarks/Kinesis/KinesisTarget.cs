@@ -1,14 +1,18 @@
+using System.Diagnostics;
+using System.Globalization;
 using Platform.Testing;
 
 namespace Platform.Benchmarks.Kinesis;
 
 /// <summary>
-/// One Kinesis endpoint under test, started fresh for its run: kinesalite (in memory), our host on
-/// the embedded backend (new temp data folder), or our host on a new Azurite. Disposing stops every
+/// One Kinesis endpoint under test, started fresh for its run: the canned endpoint that does no work
+/// (the load generator's own ceiling), kinesalite (in memory), our host on the embedded backend (new
+/// temp data folder), or our host on a new Azurite. Disposing stops every
 /// process it started and deletes its folders.
 /// </summary>
 internal sealed class KinesisTarget : IAsyncDisposable
 {
+    public const string Ceiling = "ceiling";
     public const string Kinesalite = "kinesalite";
     public const string Embedded = "embedded";
     public const string Azurite = "azurite";
@@ -27,7 +31,10 @@ internal sealed class KinesisTarget : IAsyncDisposable
     public Func<Platform.Storage.IBlobStore>? OpenStore { get; private set; }
 
     /// <summary>Whether the endpoint accepts HTTP/2 with prior knowledge (kinesalite does not).</summary>
-    public bool ServesHttp2 => Name != Kinesalite;
+    public bool ServesHttp2 => Name is not (Kinesalite or Ceiling);
+
+    /// <summary>Whether the endpoint keeps what it is given (the canned one does not: only its put rate means anything).</summary>
+    public bool StoresRecords => Name != Ceiling;
 
     public static async Task<KinesisTarget> StartAsync(string name, CancellationToken cancellationToken)
     {
@@ -36,6 +43,31 @@ internal sealed class KinesisTarget : IAsyncDisposable
         {
             switch (name)
             {
+                case Ceiling:
+                    var port = LoopbackPort.Free();
+                    var canned = new ProcessStartInfo("node") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+                    foreach (var argument in new[] { Path.Combine(RepoPaths.Root, "tests", "js", "kinesis-canned.cjs"), "--port", port.ToString(CultureInfo.InvariantCulture) })
+                    {
+                        canned.ArgumentList.Add(argument);
+                    }
+
+                    Process? process = Process.Start(canned) ?? throw new InvalidOperationException("Cannot start node for the canned endpoint.");
+                    process.OutputDataReceived += static (_, _) => { };
+                    process.ErrorDataReceived += static (_, _) => { };
+                    process.BeginOutputReadLine();
+                    process.BeginErrorReadLine();
+                    target._stops.Add(() =>
+                    {
+                        LoopbackPort.Stop(ref process);
+                        return ValueTask.CompletedTask;
+                    });
+                    if (!await LoopbackPort.WaitUntilListeningAsync(port, process!, TimeSpan.FromSeconds(30), cancellationToken))
+                    {
+                        throw new InvalidOperationException("The canned endpoint did not start listening.");
+                    }
+
+                    target.Endpoint = $"http://127.0.0.1:{port}";
+                    break;
                 case Kinesalite:
                     var kinesalite = await KinesaliteServer.StartAsync(cancellationToken: cancellationToken);
                     target._stops.Add(kinesalite.DisposeAsync);
