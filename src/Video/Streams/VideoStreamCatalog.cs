@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using Platform.Storage;
+using Platform.Storage.Documents;
 using Platform.Video.Hosting;
 
 namespace Platform.Video.Streams;
@@ -26,6 +27,7 @@ public sealed partial class VideoStreamCatalog
         _store = store;
         _options = options;
         _time = time;
+        _documents = new JsonBlobDocuments<VideoStreamDocument>(store, Container, DocumentPrefix, VideoStreamJson.Default.VideoStreamDocument, time, CacheTtl);
     }
 
     public VideoOptions Options => _options;
