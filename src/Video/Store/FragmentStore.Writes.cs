@@ -106,12 +106,31 @@ public sealed partial class FragmentStore
 
         bool known;
         long expected;
+        var overtaken = false;
         lock (state.Gate)
         {
             known = state.KnownIndexBlobs.Contains(hourStart.UtcTicks);
+            if (cursor.HourTicks == hourStart.UtcTicks)
+            {
+                expected = cursor.Length;
+            }
+            else
+            {
+                // An hour this session has not appended to yet: as long as this host has read it (0 for a new hour).
+                // Entries read there that are ahead of this session are another writer's, as after a failed append.
+                var hour = state.Index.Find(hourStart);
+                expected = hour?.LoadedBytes ?? 0;
+                overtaken = hour is not null && hour.Entries.Any(e => e.IsSequenced && e.Ordinal >= cursor.NextOrdinal);
+                if (overtaken)
+                {
+                    cursor.AfterHighest(hour!.Entries);
+                }
+            }
+        }
 
-            // An hour this session has not appended to yet: as long as this host has read it (0 for a new hour).
-            expected = cursor.HourTicks == hourStart.UtcTicks ? cursor.Length : state.Index.Find(hourStart)?.LoadedBytes ?? 0;
+        if (overtaken && publisherSession is not null && !await HoldsClaimAsync(stream.Name, publisherSession, cancellationToken))
+        {
+            throw new InvalidOperationException($"Another publisher writes to video stream {stream.Name}; this session no longer holds it.");
         }
 
         if (!known)

@@ -332,6 +332,32 @@ public abstract class FragmentStoreTests : VideoStorageHarness
     }
 
     [Fact]
+    public async Task AWriterWhoseClaimWasTakenOver_StopsBeforeAppendingToAnHourItHasSeenTheNewWriterUse()
+    {
+        var (catalog, first, name) = await StreamAsync();
+        Clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim("old", "a", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var stale = await first.OpenWriterAsync(name, "old", CancellationToken.None);
+        await stale.WriteInitAsync(Init(), CancellationToken.None);
+        await WriteAsync(stale, 2);
+
+        // Past the hour the stream has a new publisher on another host, and the stale writer's host reads its fragments.
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var (otherCatalog, other) = Host();
+        Assert.NotNull(await otherCatalog.TryClaimPublisherAsync(name, new PublisherClaim("new", "b", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var current = await other.OpenWriterAsync(name, "new", CancellationToken.None);
+        await current.WriteInitAsync(Init(), CancellationToken.None);
+        var taken = await WriteAsync(current, 2);
+        var read = await first.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
+        Assert.Equal(taken.Select(f => f.Info), read.TakeLast(2));
+
+        // Its append position in the new hour would match what it read, but the ordinals there are taken.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => WriteAsync(stale, 1));
+        var listed = await Host().Fragments.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
+        Assert.Equal([0L, 1, 2, 3], listed.Select(f => f.Ordinal));
+    }
+
+    [Fact]
     public async Task WaitForFragment_IsWokenByAWriteOnThisHost_AndByPollingOnAnother()
     {
         var (_, fragments, name) = await StreamAsync();
