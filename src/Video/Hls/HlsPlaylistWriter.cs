@@ -40,7 +40,7 @@ public static class HlsPlaylistWriter
 
     /// <summary>
     /// A media playlist. <c>EXT-X-MEDIA-SEQUENCE</c> is given (fragment numbers are not consecutive; see
-    /// <see cref="PlaylistSequences"/>); URIs name fragments by number. A discontinuity tag is never written before the first fragment listed:
+    /// <see cref="StoredSequences"/>); URIs name fragments by number. A discontinuity tag is never written before the first fragment listed:
     /// <see cref="MediaPlaylistSpec.DiscontinuitySequence"/> already counts it, which keeps every fragment's
     /// discontinuity sequence number the same on every reload.
     /// </summary>

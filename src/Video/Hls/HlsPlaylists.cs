@@ -17,11 +17,16 @@ public sealed class HlsPlaylists(IFragmentReader reader, PlaylistSequences seque
             return null;
         }
 
-        // On-demand windows always start at the range start, so they number from 0 without remembering anything.
-        var playlistKey = string.Create(CultureInfo.InvariantCulture, $"{session.Stream}\u001f{session.Mode}\u001f{session.Discontinuity}\u001f{session.MaxFragments}\u001f{session.Start?.ToUnixTimeMilliseconds()}\u001f{session.CreatedAt.ToUnixTimeMilliseconds()}");
-        var (mediaSequence, discontinuitySequence) = session.Mode == HlsPlaybackMode.OnDemand
-            ? (0L, 0L)
-            : sequences.For(playlistKey, session.Discontinuity, window.Fragments);
+        // On-demand windows always start at the range start, so they number from 0 (as Kinesis Video Streams does).
+        // Live windows take the numbers the store recorded with each fragment, the same on every host; only windows it
+        // cannot number (fragments stored by an earlier build) fall back to this host's memory of the playlist.
+        long mediaSequence = 0, discontinuitySequence = 0;
+        if (session.Mode != HlsPlaybackMode.OnDemand && !StoredSequences.TryFor(session.Discontinuity, window.Fragments, out mediaSequence, out discontinuitySequence))
+        {
+            var playlistKey = string.Create(CultureInfo.InvariantCulture, $"{session.Stream}\u001f{session.Mode}\u001f{session.Discontinuity}\u001f{session.MaxFragments}\u001f{session.Start?.ToUnixTimeMilliseconds()}\u001f{session.CreatedAt.ToUnixTimeMilliseconds()}");
+            (mediaSequence, discontinuitySequence) = sequences.For(playlistKey, session.Discontinuity, window.Fragments);
+        }
+
         var text = HlsPlaylistWriter.WriteMedia(new MediaPlaylistSpec(
             window.Fragments, HlsUris.ForToken(token), session.Discontinuity, session.DisplayTimestamps, session.TimestampType,
             mediaSequence, discontinuitySequence, window.Ended, window.PlaylistType));

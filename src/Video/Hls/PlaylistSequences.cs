@@ -4,13 +4,12 @@ using Platform.Video.Store;
 namespace Platform.Video.Hls;
 
 /// <summary>
-/// Keeps <c>EXT-X-MEDIA-SEQUENCE</c> and <c>EXT-X-DISCONTINUITY-SEQUENCE</c> steady across reloads of a sliding
-/// playlist. Fragment numbers are not consecutive (the store derives them from timestamps), but media sequence
-/// numbers must be, and the store keeps no running count of discontinuities, so each host remembers, per playlist,
-/// both numbers for every fragment of the window it last served; the next window continues from them. A window that
-/// shares nothing with the last one (a long pause) continues after it; a playlist this host has not served starts at 0.
-/// Players match live reloads by media sequence, so one host serving a playlist keeps it exact; hosts behind a
-/// load balancer without affinity may disagree after a failover, which players recover from as a discontinuity.
+/// The fallback numbering for live windows <see cref="StoredSequences"/> cannot number: fragments stored by a build that
+/// did not record ordinals (or, rarely, overlapping publishers). Keeps <c>EXT-X-MEDIA-SEQUENCE</c> and
+/// <c>EXT-X-DISCONTINUITY-SEQUENCE</c> steady across reloads of such a playlist on this host: it remembers, per
+/// playlist, both numbers for every fragment of the window it last served, and the next window continues from them. A
+/// window that shares nothing with the last one continues after it; a playlist this host has not served starts at 0.
+/// Other hosts number such a playlist on their own, so it stays exact only while one host serves it.
 /// </summary>
 public sealed class PlaylistSequences : IDisposable
 {

@@ -87,7 +87,7 @@ public sealed class VideoIngest : IMediaIngest
             FragmentAppender appender;
             try
             {
-                appender = await _store.OpenWriterAsync(name, cancellationToken);
+                appender = await _store.OpenWriterAsync(name, sessionId, cancellationToken);
             }
             catch (KeyNotFoundException)
             {

@@ -4,25 +4,29 @@ using Platform.Video.Streams;
 namespace Platform.Video.Store;
 
 /// <summary>
-/// The write side of one publish session: stores the fragmenter's init segments and fragments, numbering them and
-/// stamping server time. Calls come one at a time (the session's writer loop).
+/// The write side of one publish session: stores the fragmenter's init segments and fragments, numbering them (fragment
+/// number, ordinal, discontinuity count) and stamping server time. Calls come one at a time (the session's writer loop).
 /// </summary>
 public sealed class FragmentAppender
 {
     private readonly FragmentStore _store;
     private readonly StreamState _state;
     private readonly Dictionary<int, string> _initKeys = [];
+    private readonly IndexCursor _cursor;
+    private readonly string? _publisherSession;
     private VideoStreamDocument _stream;
     private long _last;
     private bool _first = true;
 
-    internal FragmentAppender(FragmentStore store, VideoStreamDocument stream, StreamState state, long session)
+    internal FragmentAppender(FragmentStore store, VideoStreamDocument stream, StreamState state, long session, IndexCursor cursor, string? publisherSession)
     {
         _store = store;
         _stream = stream;
         _state = state;
         Session = session;
         _last = session - 1;
+        _cursor = cursor;
+        _publisherSession = publisherSession;
     }
 
     /// <summary>Identifies the session in init segment keys (the lowest number it may give a fragment).</summary>
@@ -51,7 +55,8 @@ public sealed class FragmentAppender
 
     /// <summary>Numbers and stores a fragment; returns it as the index knows it once it is durable (or, with retention 0,
     /// once it is in the live window).</summary>
-    /// <exception cref="InvalidOperationException">The stream was deleted meanwhile, or no init segment came first.</exception>
+    /// <exception cref="InvalidOperationException">The stream was deleted meanwhile, another publisher holds it now, or no
+    /// init segment came first.</exception>
     public async Task<FragmentInfo> WriteFragmentAsync(MediaFragment fragment, CancellationToken cancellationToken)
     {
         if (!_initKeys.ContainsKey(fragment.InitSegmentId))
@@ -74,7 +79,12 @@ public sealed class FragmentAppender
         _first = false;
         if (_stream.RetentionHours > 0)
         {
-            await _store.StoreFragmentAsync(_stream, _state, entry, fragment.Data, cancellationToken);
+            entry = await _store.StoreFragmentAsync(_stream, _state, entry, fragment.Data, _cursor, _publisherSession, cancellationToken);
+        }
+        else
+        {
+            entry = _cursor.Number(entry);
+            _cursor.After(entry);
         }
 
         var info = entry.ToInfo();

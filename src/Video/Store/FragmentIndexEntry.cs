@@ -11,6 +11,10 @@ namespace Platform.Video.Store;
 /// <param name="Session">Identifies the publish session (its first fragment number); with <paramref name="InitSegmentId"/> it names the init segment.</param>
 /// <param name="InitSegmentId">The session's init segment id that decodes the fragment.</param>
 /// <param name="Discontinuity">True for the first fragment of a session or after a codec change.</param>
+/// <param name="Ordinal">The fragment's place in its stream: 0, 1, 2, … across hours, sessions and hosts; <see cref="Unsequenced"/>
+/// for an entry written before the store recorded ordinals.</param>
+/// <param name="DiscontinuityCount">How many of the stream's fragments up to and including this one have
+/// <paramref name="Discontinuity"/> set; <see cref="Unsequenced"/> when <paramref name="Ordinal"/> is.</param>
 public readonly record struct FragmentIndexEntry(
     long Number,
     long ProducerTicks,
@@ -19,8 +23,16 @@ public readonly record struct FragmentIndexEntry(
     int Size,
     long Session,
     int InitSegmentId,
-    bool Discontinuity)
+    bool Discontinuity,
+    long Ordinal = FragmentIndexEntry.Unsequenced,
+    long DiscontinuityCount = FragmentIndexEntry.Unsequenced)
 {
+    /// <summary>The ordinal and discontinuity count of an entry that has none (written by an earlier build).</summary>
+    public const long Unsequenced = -1;
+
+    /// <summary>True when the entry carries its ordinal and discontinuity count.</summary>
+    public bool IsSequenced => Ordinal >= 0;
+
     public long TicksOf(FragmentTimestampType type) => type == FragmentTimestampType.ProducerTimestamp ? ProducerTicks : ServerTicks;
 
     public string InitSegmentKey => FragmentNumbers.InitSegmentKey(Session, InitSegmentId);
@@ -32,7 +44,9 @@ public readonly record struct FragmentIndexEntry(
         new DateTimeOffset(ServerTicks, TimeSpan.Zero),
         TimeSpan.FromTicks(DurationTicks),
         Size,
-        Discontinuity);
+        Discontinuity,
+        Ordinal,
+        DiscontinuityCount);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"#{Number} {Size} B");
 }

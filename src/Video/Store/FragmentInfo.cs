@@ -8,6 +8,10 @@ namespace Platform.Video.Store;
 /// <param name="Duration">How long it plays.</param>
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="Discontinuity">True when playback must signal a discontinuity before it (new publish session or codec change).</param>
+/// <param name="Ordinal">Its place in the stream (0, 1, 2, … with no gaps, the same on every host), or -1 when it was
+/// stored before the store kept ordinals.</param>
+/// <param name="DiscontinuityCount">How many fragments of the stream up to and including this one have
+/// <paramref name="Discontinuity"/> set, or -1 with <paramref name="Ordinal"/>.</param>
 public sealed record FragmentInfo(
     long Number,
     string InitSegmentKey,
@@ -15,4 +19,6 @@ public sealed record FragmentInfo(
     DateTimeOffset ServerTime,
     TimeSpan Duration,
     long Size,
-    bool Discontinuity);
+    bool Discontinuity,
+    long Ordinal = FragmentIndexEntry.Unsequenced,
+    long DiscontinuityCount = FragmentIndexEntry.Unsequenced);

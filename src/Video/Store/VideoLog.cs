@@ -26,6 +26,9 @@ internal static partial class VideoLog
     [LoggerMessage(EventId = 5406, Level = LogLevel.Warning, Message = "Video stream {Stream}: {Count} damaged records skipped in the index of hour {Hour}")]
     public static partial void DamagedIndexRecords(ILogger logger, string stream, DateTimeOffset hour, int count);
 
+    [LoggerMessage(EventId = 5407, Level = LogLevel.Warning, Message = "Video stream {Stream}: another writer appended to the index of hour {Hour}; this session continues at ordinal {Ordinal}")]
+    public static partial void IndexAppendRaced(ILogger logger, string stream, DateTimeOffset hour, long ordinal);
+
     [LoggerMessage(EventId = 5410, Level = LogLevel.Information, Message = "Publish to video stream {Stream} over {Protocol} from {Remote} started (session {Session})")]
     public static partial void PublishStarted(ILogger logger, string stream, string protocol, string remote, string session);
 

@@ -230,6 +230,134 @@ public abstract class FragmentStoreTests : VideoStorageHarness
     }
 
     [Fact]
+    public async Task Ordinals_RunConsecutivelyAcrossHoursSessionsHostsAndRestarts_AndTheDiscontinuityCountFollows()
+    {
+        var (_, first, name) = await StreamAsync();
+        Clock.Advance(TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(55));
+        var appender = await OpenAsync(first, name);
+        var a = await WriteAsync(appender, 4);
+        Assert.Contains(a, f => f.Info.ServerTime >= Start.AddHours(1));
+
+        // A codec change within the session is a discontinuity too.
+        await appender.WriteInitAsync(Init(1), CancellationToken.None);
+        var changed = await appender.WriteFragmentAsync(Fragment(initId: 1) with { Discontinuity = true }, CancellationToken.None);
+        appender.Close();
+
+        // The stream idles for 30 hours; a restarted process publishes again.
+        Clock.Advance(TimeSpan.FromHours(30));
+        var (_, restarted) = RestartedHost();
+        var b = await WriteAsync(await OpenAsync(restarted, name), 3);
+
+        // And a publisher on another host.
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        var (_, other) = Host();
+        var c = await WriteAsync(await OpenAsync(other, name), 2);
+
+        var all = a.Select(f => f.Info).Append(changed).Concat(b.Select(f => f.Info)).Concat(c.Select(f => f.Info)).ToList();
+        Assert.Equal(Enumerable.Range(0, all.Count).Select(i => (long)i), all.Select(f => f.Ordinal));
+        Assert.Equal([1L, 1, 1, 1, 2, 3, 3, 3, 4, 4], all.Select(f => f.DiscontinuityCount));
+
+        // Every host reads the same numbers from storage alone.
+        foreach (var reader in new[] { first, restarted, other, Host().Fragments, RestartedHost().Fragments })
+        {
+            Assert.Equal(all.TakeLast(5), await reader.LatestAsync(name, 5, CancellationToken.None));
+            var listed = await reader.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(40), 100, CancellationToken.None);
+            Assert.Equal(all, listed);
+        }
+    }
+
+    [Fact]
+    public async Task Ordinals_SurviveMaintenanceMovingTheirHourToTheWarmTier()
+    {
+        var (_, fragments, name) = await StreamAsync(warmAfter: TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        var appender = await OpenAsync(fragments, name);
+        var before = await WriteAsync(appender, 3);
+        appender.Close();
+
+        Clock.Advance(TimeSpan.FromMinutes(56));
+        await fragments.RunMaintenanceAsync(CancellationToken.None);
+        Assert.Contains(await ListDataAsync(name), b => b.Name.StartsWith("warm/", StringComparison.Ordinal));
+
+        var (_, restarted) = RestartedHost();
+        var listed = await restarted.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
+        Assert.Equal(before.Select(f => f.Info), listed);
+        var after = await WriteAsync(await OpenAsync(restarted, name), 2);
+        Assert.Equal([3L, 4], after.Select(f => f.Info.Ordinal));
+        Assert.Equal([2L, 2], after.Select(f => f.Info.DiscontinuityCount));
+    }
+
+    [Fact]
+    public async Task TwoWritersAppendingToOneStream_RenumberAfterEachOther_SoNoOrdinalIsUsedTwice()
+    {
+        // Overlapping publishers (a claim taken over from a host that is still writing) without claim checks.
+        var (_, first, name) = await StreamAsync();
+        var one = await OpenAsync(first, name);
+        await WriteAsync(one, 2);
+        var (_, second) = Host();
+        var two = await OpenAsync(second, name);
+
+        var written = new List<FragmentInfo>();
+        for (var i = 0; i < 3; i++)
+        {
+            written.AddRange((await WriteAsync(one, 1)).Select(f => f.Info));
+            written.AddRange((await WriteAsync(two, 1)).Select(f => f.Info));
+        }
+
+        Assert.Equal(written.Count, written.Select(f => f.Ordinal).Distinct().Count());
+        var stored = await Host().Fragments.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(1), 100, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), stored.Select(f => f.Ordinal).Order());
+    }
+
+    [Fact]
+    public async Task AWriterWhoseClaimWasTakenOver_StopsAtItsNextIndexConflict_InsteadOfRenumbering()
+    {
+        var (catalog, first, name) = await StreamAsync();
+        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim("old", "a", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var stale = await first.OpenWriterAsync(name, "old", CancellationToken.None);
+        await stale.WriteInitAsync(Init(), CancellationToken.None);
+        await WriteAsync(stale, 2);
+
+        // Its claim expires (the host paused); another host takes the stream over and publishes.
+        Clock.Advance(TimeSpan.FromSeconds(40));
+        var (otherCatalog, other) = Host();
+        Assert.NotNull(await otherCatalog.TryClaimPublisherAsync(name, new PublisherClaim("new", "b", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var current = await other.OpenWriterAsync(name, "new", CancellationToken.None);
+        await current.WriteInitAsync(Init(), CancellationToken.None);
+        var taken = await WriteAsync(current, 1);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => WriteAsync(stale, 1));
+        var more = await WriteAsync(current, 1);
+        Assert.Equal([2L, 3], taken.Concat(more).Select(f => f.Info.Ordinal));
+    }
+
+    [Fact]
+    public async Task AWriterWhoseClaimWasTakenOver_StopsBeforeAppendingToAnHourItHasSeenTheNewWriterUse()
+    {
+        var (catalog, first, name) = await StreamAsync();
+        Clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim("old", "a", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var stale = await first.OpenWriterAsync(name, "old", CancellationToken.None);
+        await stale.WriteInitAsync(Init(), CancellationToken.None);
+        await WriteAsync(stale, 2);
+
+        // Past the hour the stream has a new publisher on another host, and the stale writer's host reads its fragments.
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var (otherCatalog, other) = Host();
+        Assert.NotNull(await otherCatalog.TryClaimPublisherAsync(name, new PublisherClaim("new", "b", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var current = await other.OpenWriterAsync(name, "new", CancellationToken.None);
+        await current.WriteInitAsync(Init(), CancellationToken.None);
+        var taken = await WriteAsync(current, 2);
+        var read = await first.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
+        Assert.Equal(taken.Select(f => f.Info), read.TakeLast(2));
+
+        // Its append position in the new hour would match what it read, but the ordinals there are taken.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => WriteAsync(stale, 1));
+        var listed = await Host().Fragments.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
+        Assert.Equal([0L, 1, 2, 3], listed.Select(f => f.Ordinal));
+    }
+
+    [Fact]
     public async Task WaitForFragment_IsWokenByAWriteOnThisHost_AndByPollingOnAnother()
     {
         var (_, fragments, name) = await StreamAsync();
