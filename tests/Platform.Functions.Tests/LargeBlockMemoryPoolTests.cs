@@ -4,13 +4,13 @@ using Platform.Runtime.Hosting;
 
 namespace Platform.Functions.Tests;
 
-/// <summary>Kestrel's 64 KiB block pool: what it hands out, what it keeps, and that the host gives it to Kestrel.</summary>
+/// <summary>Kestrel's large-block pools: what they hand out, what the shared bank keeps and lets go, and that the host gives them to Kestrel.</summary>
 public sealed class LargeBlockMemoryPoolTests
 {
     [Fact]
-    public void A_rented_block_is_a_whole_64_KiB_whatever_the_hint()
+    public void A_rented_block_is_a_whole_block_whatever_the_hint()
     {
-        using var pool = new LargeBlockMemoryPool();
+        using var pool = new LargeBlockMemoryPool(new BlockBank(LargeBlockMemoryPool.BlockSize));
 
         using var small = pool.Rent(1);
         using var unspecified = pool.Rent();
@@ -23,7 +23,7 @@ public sealed class LargeBlockMemoryPoolTests
     [Fact]
     public void Asking_for_more_than_a_block_is_refused()
     {
-        using var pool = new LargeBlockMemoryPool();
+        using var pool = new LargeBlockMemoryPool(new BlockBank(LargeBlockMemoryPool.BlockSize));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockSize + 1));
     }
@@ -31,32 +31,64 @@ public sealed class LargeBlockMemoryPoolTests
     [Fact]
     public void A_returned_block_is_reused_and_returning_it_twice_keeps_it_once()
     {
-        using var pool = new LargeBlockMemoryPool();
+        var bank = new BlockBank(LargeBlockMemoryPool.BlockSize);
+        using var pool = new LargeBlockMemoryPool(bank);
         var first = pool.Rent();
         var block = first.Memory;
 
         first.Dispose();
         first.Dispose();
+        Assert.Equal(1, bank.FreeBlocks);
         using var second = pool.Rent();
 
-        Assert.Equal(0, pool.RetainedBlocks);
+        Assert.Equal(0, bank.FreeBlocks);
         Assert.True(second.Memory.Span == block.Span, "the free block should be handed out again");
         Assert.Throws<ObjectDisposedException>(() => first.Memory);
     }
 
     [Fact]
-    public void At_most_the_retention_limit_of_free_blocks_is_kept()
+    public void Every_pool_shares_one_bank_bounded_for_the_whole_process()
     {
-        using var pool = new LargeBlockMemoryPool();
-        var leases = Enumerable.Range(0, LargeBlockMemoryPool.MaxRetainedBlocks + 10).Select(_ => pool.Rent()).ToList();
+        using var factory = new LargeBlockMemoryPoolFactory(TimeProvider.System);
+        var pools = Enumerable.Range(0, 4).Select(_ => factory.Create()).ToList();
+        var leases = pools.SelectMany(p => Enumerable.Range(0, BlockBank.MaxFreeBlocks / 2).Select(_ => p.Rent())).ToList();
 
         leases.ForEach(l => l.Dispose());
 
-        Assert.Equal(LargeBlockMemoryPool.MaxRetainedBlocks, pool.RetainedBlocks);
+        Assert.Equal(BlockBank.MaxFreeBlocks, factory.Bank.FreeBlocks);
+        pools.ForEach(p => p.Dispose());
     }
 
     [Fact]
-    public void The_host_gives_Kestrel_the_large_block_pool()
+    public void Blocks_that_stay_free_through_a_trim_interval_are_let_go_and_blocks_in_use_are_not()
+    {
+        var bank = new BlockBank(LargeBlockMemoryPool.BlockSize);
+        using var pool = new LargeBlockMemoryPool(bank);
+        var burst = Enumerable.Range(0, 40).Select(_ => pool.Rent()).ToList();
+        burst.ForEach(l => l.Dispose());
+        Assert.Equal(40, bank.FreeBlocks);
+
+        // The first trim starts the interval; through the next one only 10 blocks are needed at once.
+        Assert.Equal(0, bank.Trim());
+        var steady = Enumerable.Range(0, 10).Select(_ => pool.Rent()).ToList();
+        steady.ForEach(l => l.Dispose());
+        Assert.Equal(30, bank.Trim());
+
+        Assert.Equal(10, bank.FreeBlocks);
+        Assert.Equal(10, bank.Trim()); // nothing used since: all of them go
+        Assert.Equal(0, bank.FreeBlocks);
+    }
+
+    [Fact]
+    public void A_block_of_another_size_is_not_taken_back()
+    {
+        var bank = new BlockBank(LargeBlockMemoryPool.BlockSize);
+
+        Assert.Throws<ArgumentException>(() => bank.Give(new byte[100]));
+    }
+
+    [Fact]
+    public void The_host_gives_Kestrel_the_large_block_pools()
     {
         var builder = PlatformApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
 

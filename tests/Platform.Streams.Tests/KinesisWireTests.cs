@@ -138,6 +138,18 @@ public sealed class KinesisWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutRecords_WithLargeDataThatIsNotBase64_IsASerializationExceptionNamingTheRecord()
+    {
+        // Above the stack scratch limit the decoder works in a pooled buffer; bad text there is refused the same way.
+        var text = new string('A', 8000) + "!!!!";
+        var (status, body) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{{\"Data\":\"QUJD\",\"PartitionKey\":\"a\"}},{{\"Data\":\"{text}\",\"PartitionKey\":\"b\"}}]}}");
+
+        Assert.Equal(400, status);
+        Assert.Equal("SerializationException", body.RootElement.GetProperty("__type").GetString());
+        Assert.Contains("Records[1].Data is not valid base64", body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PutRecords_OfFiveHundredRecords_AcknowledgesEach_InRequestOrderPerShard()
     {
         var (status, put) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(500, 1024)}]}}");
@@ -162,6 +174,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     [InlineData("{\"StreamName\":\"@S\",\"Records\":{}}", "SerializationException", "Records")]
     [InlineData("{\"StreamName\":\"@S\",\"Records\":[1]}", "SerializationException", "Records[0]")]
     [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"not base64!\",\"PartitionKey\":\"k\"}]}", "SerializationException", "Records[0].Data is not valid base64")]
+    [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"QQ\",\"PartitionKey\":\"k\"}]}", "SerializationException", "Records[0].Data is not valid base64")]
     [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":5,\"PartitionKey\":\"k\"}]}", "SerializationException", "Records[0].Data")]
     [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":7}]}", "SerializationException", "Records[0].PartitionKey")]
     [InlineData("{\"StreamName\":\"@S\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"\\ud800\"}]}", "SerializationException", "Records[0].PartitionKey")]

@@ -1,78 +1,43 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 
 namespace Platform.Runtime.Hosting;
 
 /// <summary>
 /// Kestrel's buffer pool with blocks of <see cref="BlockSize"/> instead of its default 4 KiB, so that one socket
-/// receive can take up to that much of a request body.
+/// receive can take up to that much of a request body. Every pool the factory makes draws on one
+/// <see cref="BlockBank"/>, so the free blocks kept are bounded per process, not per pool.
 /// </summary>
 /// <remarks>
 /// Kestrel receives into one pool block per <c>recv</c> call. With 4 KiB blocks a 700 KB <c>PutRecords</c> body took
 /// about 350 receive calls (the kernel hands over what has arrived, often less than a block), and system calls are
-/// the dearest thing on a virtual machine: the host spent more time entering the kernel than parsing records. With
-/// 64 KiB blocks the same body takes a few dozen. Idle connections hold no block (Kestrel waits for data before it
-/// rents one), so memory grows only with connections that are reading or writing at that moment; at most
-/// <see cref="MaxRetainedBlocks"/> free blocks are kept, the rest go back to the garbage collector.
-/// Blocks are pinned (allocated on the pinned object heap) because the socket layer pins them for every I/O anyway.
+/// the dearest thing on a virtual machine: the host spent more time entering the kernel than parsing records.
+/// Idle connections hold no block (Kestrel waits for data before it rents one); a request or response being
+/// transferred holds at least one, so the block size is a trade between system calls and memory per active stream.
 /// </remarks>
 public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
-    /// <summary>Bytes per block: 64 KiB, a loopback TCP segment's worth and a whole TLS record with room to spare.</summary>
-    public const int BlockSize = 64 * 1024;
+    /// <summary>Bytes per block: 32 KiB takes a PutRecords body in a few dozen reads and costs an active HTTP/2 stream 8× Kestrel's default.</summary>
+    public const int BlockSize = 32 * 1024;
 
-    /// <summary>Free blocks kept for reuse (16 MiB); returns beyond this are dropped.</summary>
-    public const int MaxRetainedBlocks = 256;
+    private readonly BlockBank _bank;
+    private volatile bool _disposed;
 
-    private readonly ConcurrentQueue<byte[]> _free = new();
-    private int _freeCount;
-    private bool _disposed;
+    /// <param name="bank">Where free blocks are kept; shared by every pool of the process.</param>
+    public LargeBlockMemoryPool(BlockBank bank) => _bank = bank;
 
     public override int MaxBufferSize => BlockSize;
-
-    /// <summary>Free blocks currently kept (for tests and metrics).</summary>
-    public int RetainedBlocks => Volatile.Read(ref _freeCount);
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_free.TryDequeue(out var block))
-        {
-            Interlocked.Decrement(ref _freeCount);
-        }
-        else
-        {
-            block = GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true);
-        }
-
-        return new Lease(this, block);
+        return new Lease(_bank, _bank.Take());
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        _disposed = true;
-        _free.Clear();
-        Volatile.Write(ref _freeCount, 0);
-    }
+    // Blocks belong to the bank, which outlives the pools; leases still out return to it.
+    protected override void Dispose(bool disposing) => _disposed = true;
 
-    private void Return(byte[] block)
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        if (Interlocked.Increment(ref _freeCount) > MaxRetainedBlocks)
-        {
-            Interlocked.Decrement(ref _freeCount);
-            return;
-        }
-
-        _free.Enqueue(block);
-    }
-
-    private sealed class Lease(LargeBlockMemoryPool pool, byte[] block) : IMemoryOwner<byte>
+    private sealed class Lease(BlockBank bank, byte[] block) : IMemoryOwner<byte>
     {
         private byte[]? _block = block;
 
@@ -83,7 +48,7 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
             var returned = Interlocked.Exchange(ref _block, null);
             if (returned is not null)
             {
-                pool.Return(returned);
+                bank.Give(returned);
             }
         }
     }

@@ -53,7 +53,9 @@ public sealed class JsonBlobDocuments<TDocument>
             return null;
         }
 
-        _cache[name] = new Cached(loaded.Value.Document, now);
+        // A write by this host that finished while this read was loading is newer: keep it.
+        var fetched = new Cached(loaded.Value.Document, now);
+        _cache.AddOrUpdate(name, fetched, (_, existing) => existing.FetchedAt > now ? existing : fetched);
         return loaded.Value.Document;
     }
 

@@ -328,7 +328,7 @@ public static partial class KinesisApi
             var decodedLength = Base64.GetMaxDecodedFromUtf8Length(raw.Length);
             byte[]? rented = null;
             var scratch = decodedLength <= StackDecodeLimit
-                ? stackalloc byte[StackDecodeLimit]
+                ? stackalloc byte[decodedLength]
                 : (rented = ArrayPool<byte>.Shared.Rent(decodedLength));
             try
             {
