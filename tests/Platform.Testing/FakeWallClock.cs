@@ -29,9 +29,6 @@ public sealed record FakeWallClock
     public static FakeWallClock Showing(DateTimeOffset fakeTime, DateTimeOffset realTime) =>
         new(TimeSpan.FromSeconds(Math.Round((fakeTime - realTime).TotalSeconds)));
 
-    /// <summary>The real time at which the process's clock shows <paramref name="fakeTime"/>.</summary>
-    public DateTimeOffset RealTimeOf(DateTimeOffset fakeTime) => fakeTime - Offset;
-
     /// <summary>How long until the process's clock shows <paramref name="fakeTime"/> (zero when it already has).</summary>
     public TimeSpan Until(DateTimeOffset fakeTime)
     {

@@ -156,7 +156,7 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
 
             // It plays from the warm tier. Its oldest fragments are expiring second by second, so the session starts
             // a few seconds inside the kept range (ffprobe reads the first fragment well before that one expires).
-            var from = host.Now.AddHours(-1).AddSeconds(6);
+            var from = host.Now.AddHours(-1).AddSeconds(8);
             var kept = listed.Where(f => Time(f) >= from).ToList();
             Assert.True(kept.Count >= 2, $"only {kept.Count} fragments younger than an hour left to play: the restart took too long.\nhost:\n{host.Process.Output}");
             var session = await host.OnDemandSessionUrlAsync(Stream, from, Time(listed[^1]).AddSeconds(1));
