@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the video features need on a fresh Debian machine that has only the
 # .NET SDK and Node.js: Debian's ffmpeg (RTMP publisher, ffprobe), Chromium (WebRTC publisher and
-# HLS playback in tests) and iproute2 (network namespaces for WebRTC tests), then the npm packages
+# HLS playback in tests), iproute2 (network namespaces for WebRTC tests) and faketime (libfaketime: the video
+# tiering test runs the host with its wall clock moved to an hour boundary), then the npm packages
 # pinned in infra/package.json (Azurite, the AWS SDK clients, kinesalite, hls.js, playwright-core).
 # Safe to run again: it installs only what is missing or changed.
 set -euo pipefail
@@ -11,6 +12,7 @@ missing=()
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ip >/dev/null && command -v tc >/dev/null || missing+=(iproute2)
+command -v faketime >/dev/null || missing+=(faketime)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     echo "setup.sh: please install these Debian packages: ${missing[*]}" >&2

@@ -112,7 +112,7 @@ public sealed class VideoEndToEndTests : IDisposable
         Assert.InRange(duration, before.Sum(f => f.LengthMilliseconds) / 1000.0 - 0.5, before.Sum(f => f.LengthMilliseconds) / 1000.0 + 0.5);
     }
 
-    private static MediaTool Publish(VideoHost host, string stream, int seconds, params string[] encoder) => MediaTool.Start("ffmpeg",
+    internal static MediaTool Publish(VideoHost host, string stream, int seconds, params string[] encoder) => MediaTool.Start("ffmpeg",
     [
         "-hide_banner", "-loglevel", "error", "-nostats",
         "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",

@@ -16,11 +16,12 @@ internal sealed class VideoHost : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private VideoHost(HostProcess process, int rtmpPort, HttpClient client)
+    private VideoHost(HostProcess process, int rtmpPort, HttpClient client, FakeWallClock? clock)
     {
         Process = process;
         RtmpPort = rtmpPort;
         Client = client;
+        Clock = clock;
     }
 
     public HostProcess Process { get; }
@@ -28,6 +29,12 @@ internal sealed class VideoHost : IAsyncDisposable
     public int RtmpPort { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The host's wall clock when it runs on a faked one; null when it runs on the real clock.</summary>
+    public FakeWallClock? Clock { get; }
+
+    /// <summary>The host's current wall-clock time (its server timestamps are on this clock).</summary>
+    public DateTimeOffset Now => Clock?.Now ?? DateTimeOffset.UtcNow;
 
     public string BaseUrl => Process.BaseAddress.ToString().TrimEnd('/');
 
@@ -44,7 +51,8 @@ internal sealed class VideoHost : IAsyncDisposable
     /// A test network namespace's host end: WebRTC media binds to it and is announced there, and the HTTP port listens
     /// on it too, so a browser in the namespace loads pages and publishes over WHIP.
     /// </param>
-    public static async Task<VideoHost> StartAsync(string workingDirectory, IDictionary<string, string>? settings = null, int? rtmpPort = null, IPAddress? webRtcAddress = null)
+    /// <param name="clock">A faked wall clock for the host process (libfaketime); null for the real one.</param>
+    public static async Task<VideoHost> StartAsync(string workingDirectory, IDictionary<string, string>? settings = null, int? rtmpPort = null, IPAddress? webRtcAddress = null, FakeWallClock? clock = null)
     {
         var port = rtmpPort ?? LoopbackPort.Free();
         var environment = new Dictionary<string, string>();
@@ -59,10 +67,15 @@ internal sealed class VideoHost : IAsyncDisposable
             environment[key] = value;
         }
 
+        foreach (var (key, value) in clock?.Environment() ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         environment["Platform__Video__Rtmp__Port"] = port.ToString(CultureInfo.InvariantCulture);
         var process = HostProcess.Start(workingDirectory, environment, alsoListenOn: webRtcAddress);
         var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
-        var host = new VideoHost(process, port, client);
+        var host = new VideoHost(process, port, client, clock);
         try
         {
             await process.WaitUntilHealthyAsync(client, StartTimeout);
@@ -200,10 +213,10 @@ internal sealed class VideoHost : IAsyncDisposable
             FragmentSelector = new
             {
                 FragmentSelectorType = "SERVER_TIMESTAMP",
-                TimestampRange = new { StartTimestamp = Epoch(from), EndTimestamp = Epoch(DateTimeOffset.UtcNow.AddMinutes(1)) },
+                TimestampRange = new { StartTimestamp = Epoch(from), EndTimestamp = Epoch(Now.AddMinutes(1)) },
             },
         }), Encoding.UTF8, "application/json"));
-        return response.StatusCode == HttpStatusCode.OK ? await ListFragmentsAsync(stream, from, DateTimeOffset.UtcNow.AddMinutes(1)) : [];
+        return response.StatusCode == HttpStatusCode.OK ? await ListFragmentsAsync(stream, from, Now.AddMinutes(1)) : [];
     }
 
     private async Task WaitForRtmpAsync(TimeSpan timeout)

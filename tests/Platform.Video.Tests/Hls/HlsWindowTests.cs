@@ -62,6 +62,58 @@ public class HlsWindowTests
     }
 
     [Fact]
+    public async Task LiveReplay_AddsTheNextFragmentEachTimeItsDurationElapses_SkippingAGapInTheRecording()
+    {
+        // Six 2-second fragments, the camera off for ten minutes, then ten more: replay runs on fragment durations
+        // (as Kinesis Video Streams adds them), so the gap costs no waiting, where a clock-driven position would stall
+        // the player for the ten minutes.
+        var time = new ManualTimeProvider(FixtureFragments.Origin.AddMinutes(20));
+        var reader = new MemoryFragmentReader(time);
+        var before = FixtureFragments.Make(6, firstNumber: 0);
+        var after = FixtureFragments.Make(10, firstNumber: 6).Select(f => f with
+        {
+            ProducerTime = f.ProducerTime.AddMinutes(10).AddSeconds(12),
+            ServerTime = f.ServerTime.AddMinutes(10).AddSeconds(12),
+        });
+        foreach (var f in before.Concat(after))
+        {
+            reader.Add("s", f, [1]);
+        }
+
+        var created = time.GetUtcNow();
+        var session = Session(HlsPlaybackMode.LiveReplay, created, FixtureFragments.Origin, max: 3);
+
+        async Task<long[]> At(double seconds) =>
+            [.. (await HlsWindow.SelectAsync(reader, session, created.AddSeconds(seconds), default)).Fragments.Select(f => f.Number)];
+
+        Assert.Equal(new long[] { 0, 1, 2 }, await At(0));
+        Assert.Equal(new long[] { 0, 1, 2 }, await At(1.9));
+        Assert.Equal(new long[] { 1, 2, 3 }, await At(2));
+        Assert.Equal(new long[] { 4, 5, 6 }, await At(8)); // the first fragment after the gap joins 2 s after the last one before it
+        Assert.Equal(new long[] { 7, 8, 9 }, await At(14));
+        Assert.Equal(new long[] { 10, 11, 12 }, await At(20));
+    }
+
+    [Fact]
+    public async Task LiveReplay_OverLongerFragments_AddsThemAtTheirOwnPace()
+    {
+        var time = new ManualTimeProvider(FixtureFragments.Origin.AddMinutes(5));
+        var reader = new MemoryFragmentReader(time);
+        foreach (var f in FixtureFragments.Make(20, firstNumber: 0, seconds: 6))
+        {
+            reader.Add("s", f, [1]);
+        }
+
+        var created = time.GetUtcNow();
+        var session = Session(HlsPlaybackMode.LiveReplay, created, FixtureFragments.Origin, max: 2);
+
+        var window = await HlsWindow.SelectAsync(reader, session, created.AddSeconds(17), default);
+
+        Assert.Equal([2L, 3], window.Fragments.Select(f => f.Number)); // two more 6-second fragments in 17 s, not a third
+        Assert.False(window.Ended);
+    }
+
+    [Fact]
     public async Task LiveReplay_ThatCatchesUp_FollowsTheLiveEdge()
     {
         var (reader, time) = Stream(10);
