@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what the tests need first (infra/setup.sh: Debian's ffmpeg and
-# Chromium, and the npm packages pinned in infra/package.json, such as Azurite) and starts nothing that outlives the run: each test
+# Runs the whole test suite. Installs what the tests need first (infra/setup.sh: Debian's ffmpeg,
+# Chromium, iproute2 and faketime, and the npm packages pinned in infra/package.json, such as Azurite) and starts nothing that outlives the run: each test
 # fixture starts its own components on free loopback ports and stops them by process id.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,7 +9,7 @@ for tool in dotnet node npm; do
   command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is required (the .NET 10 SDK and Node.js 20+)" >&2; exit 2; }
 done
 
-# Debian packages (ffmpeg, Chromium, iproute2) and the pinned npm packages, when missing.
+# Debian packages (ffmpeg, Chromium, iproute2, faketime) and the pinned npm packages, when missing.
 infra/setup.sh
 
 results="$(pwd)/TestResults"
