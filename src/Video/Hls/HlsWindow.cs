@@ -10,6 +10,9 @@ public sealed record HlsWindow(IReadOnlyList<FragmentInfo> Fragments, bool Ended
 {
     private const int ReplayPage = 1000;
 
+    /// <summary>The least a fragment advances a LIVE_REPLAY window by, whatever its duration.</summary>
+    private static readonly TimeSpan MinReplayStep = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Picks the fragments for <paramref name="session"/> at <paramref name="now"/>. LIVE: the newest. ON_DEMAND: the
     /// oldest in the range. LIVE_REPLAY (as Kinesis Video Streams describes it): the first fragments from the start
@@ -67,12 +70,15 @@ public sealed record HlsWindow(IReadOnlyList<FragmentInfo> Fragments, bool Ended
 
                 if (added >= max)
                 {
-                    if (fragment.Duration > budget)
+                    // A fragment counts at least MinReplayStep, so fragments of no or almost no duration (a one-frame
+                    // last fragment) cannot make the walk run on to the live edge of a long retention.
+                    var step = fragment.Duration > MinReplayStep ? fragment.Duration : MinReplayStep;
+                    if (step > budget)
                     {
                         return new(window.ToList(), false, null);
                     }
 
-                    budget -= fragment.Duration;
+                    budget -= step;
                     window.Dequeue();
                 }
 

@@ -55,6 +55,9 @@ public sealed partial class FragmentStore
                 cursor.AfterHighest(tail);
                 if (state.Index.Hours is [.., var newestHour])
                 {
+                    // Entries are in fragment-number order; after writers that overlapped, the highest ordinal need
+                    // not be among the newest numbers, so the whole newest hour is looked at (once per session).
+                    cursor.AfterHighest(newestHour.Entries);
                     cursor.HourTicks = newestHour.HourStart.UtcTicks;
                     cursor.Length = newestHour.LoadedBytes;
                 }
@@ -229,8 +232,9 @@ public sealed partial class FragmentStore
                 return (hour.Entries[at], hour.LoadedBytes);
             }
 
+            // The other writer's entries may sit anywhere in number order: the whole hour is looked at (only on a conflict).
             cursor.AfterHighest(state.Index.Newest(TailEntries));
-            cursor.AfterHighest(hour.Entries.Skip(Math.Max(0, hour.Count - TailEntries)));
+            cursor.AfterHighest(hour.Entries);
             return (null, hour.LoadedBytes);
         }
     }

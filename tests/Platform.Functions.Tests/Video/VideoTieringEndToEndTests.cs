@@ -17,14 +17,17 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
 {
     private const string Stream = "tiered";
 
-    /// <summary>Real seconds from starting the host to the hour boundary: start-up, connecting ffmpeg and a first fragment.</summary>
-    private static readonly TimeSpan BoundaryLead = TimeSpan.FromSeconds(25);
+    /// <summary>Faked time before a moment of interest at which a host starts; its start-up and first fragment fit in this.</summary>
+    private static readonly TimeSpan StartLead = TimeSpan.FromMinutes(10);
+
+    /// <summary>Faked seconds before the hour boundary the clock jumps to once the publisher is storing.</summary>
+    private static readonly TimeSpan BoundaryLead = TimeSpan.FromSeconds(8);
 
     /// <summary>How much of the second hour is published: after the restart, its fragments stay visible for this long once the first hour expires.</summary>
-    private static readonly TimeSpan SecondHourFootage = TimeSpan.FromSeconds(18);
+    private static readonly TimeSpan SecondHourFootage = TimeSpan.FromSeconds(24);
 
-    /// <summary>Faked seconds before the first hour expires at which the restarted host starts.</summary>
-    private static readonly TimeSpan ExpiryLead = TimeSpan.FromSeconds(15);
+    /// <summary>Faked seconds before the first hour expires that the restarted host's clock jumps to.</summary>
+    private static readonly TimeSpan ExpiryLead = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(20);
 
@@ -63,23 +66,30 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
         var firstHour = StoreHour(boundary.AddHours(-1));
         var secondHour = StoreHour(boundary);
 
-        // 1. A host whose clock reaches the boundary BoundaryLead after it starts; ffmpeg publishes across it.
+        // 1. A host started well before an hour boundary; once ffmpeg's fragments are being stored, its clock jumps to
+        // just before the boundary, which ffmpeg then publishes across.
         List<ListedFragment> phase1;
-        await using (var host = await VideoHost.StartAsync(_workingDirectory, settings, clock: FakeWallClock.Showing(boundary - BoundaryLead, realStart)))
+        using var clock = FakeWallClock.Showing(boundary - StartLead);
+        await using (var host = await VideoHost.StartAsync(_workingDirectory, settings, clock: clock))
         {
             Step($"host healthy, its clock at {host.Now:O}");
             await host.PostAsync("createStream", new { StreamName = Stream, DataRetentionInHours = 2, WarmAfterSeconds = 1 });
             await using (var ffmpeg = VideoEndToEndTests.Publish(host, Stream, seconds: 120))
             {
+                await host.WaitForFragmentsAsync(Stream, boundary.AddHours(-1), 1, TimeSpan.FromSeconds(60));
+                await clock.JumpToAsync(boundary - BoundaryLead);
+                Step($"storing; clock moved to {host.Now:O}");
+
                 // Just before the boundary: the first hour is hot, one hot blob per fragment listed (a blob is written
                 // before its index entry, so a fragment being stored may add one more).
                 await Task.Delay(host.Clock!.Until(boundary.AddSeconds(-2)));
+                // Fragments keep arriving meanwhile, so the blobs are counted between two listings.
                 var hot = await host.ListFragmentsAsync(Stream, boundary.AddHours(-1), boundary);
                 var hotBlobs = await ListStreamBlobsAsync(store);
+                var hotAfter = await host.ListFragmentsAsync(Stream, boundary.AddHours(-1), boundary);
                 Step($"before the boundary: {hot.Count} fragments, {hotBlobs.Hot(firstHour).Count} hot blobs");
-                Assert.True(hot.Count >= 1,
-                    $"nothing stored by {host.Now:O}, 2 s before the faked hour boundary: start-up took more than {BoundaryLead}.\nhost:\n{host.Process.Output}");
-                Assert.InRange(hotBlobs.Hot(firstHour).Count, hot.Count, hot.Count + 1);
+                Assert.True(hot.Count >= 1, $"nothing stored by {host.Now:O}, 2 s before the faked hour boundary.\nhost:\n{host.Process.Output}");
+                Assert.InRange(hotBlobs.Hot(firstHour).Count, hot.Count, hotAfter.Count + 1);
                 Assert.Empty(hotBlobs.Warm(firstHour));
 
                 var live = await WaitForFragmentsUntilAsync(host, boundary.AddHours(-1), boundary + SecondHourFootage);
@@ -88,8 +98,6 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
                 var quit = await ffmpeg.QuitAsync(TimeSpan.FromSeconds(15));
                 Assert.True(quit == 0, $"ffmpeg exited with {quit}: {ffmpeg.StandardError}\nhost:\n{host.Process.Output}");
                 await WaitUntilNotLiveAsync(host);
-
-                // Everything listed while the first hour was hot is listed again, unchanged, now that it is warm.
                 phase1 = await host.ListFragmentsAsync(Stream, boundary.AddHours(-1), boundary.AddHours(1));
                 Assert.Equal(live, phase1.Take(live.Count));
             }
@@ -102,6 +110,9 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
             // bytes, and its index stays. The open hour is still hot, one blob per fragment.
             var blobs = await WaitForBlobsAsync(store, b => b.Hot(firstHour).Count == 0 && b.Warm(firstHour).Count > 0, "the first hour moved to the warm tier", host);
             Step("publisher gone, first hour warm");
+
+            // Everything listed while the first hour was hot is listed again, unchanged, now that it is warm.
+            Assert.Equal(phase1, await host.ListFragmentsAsync(Stream, boundary.AddHours(-1), boundary.AddHours(1)));
             var warm = Assert.Single(blobs.Warm(firstHour));
             Assert.Equal(BlobType.Block, warm.BlobType);
             Assert.Equal(AccessTier.Cool, warm.AccessTier);
@@ -127,11 +138,12 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
             await host.Process.KillAsync();
         }
 
-        // 2. Killed, and started again on the same storage with its clock ExpiryLead before the first hour's end is an
-        // hour old. Retention is still 2 h: nothing of the first hour is gone. Lowered to 1 h, the first hour expires
-        // at that moment and maintenance deletes its warm blob and index; the second hour (closed by then) goes warm.
+        // 2. Killed, and started again on the same storage with its clock before the first hour's end is an hour old.
+        // Retention is still 2 h: nothing of the first hour is gone. Lowered to 1 h, and the clock moved to just before
+        // the first hour expires, maintenance deletes its warm blob and index; the second hour (closed by then) goes warm.
         var expiry = boundary.AddHours(1);
-        await using (var host = await VideoHost.StartAsync(_workingDirectory, settings, clock: FakeWallClock.Showing(expiry - ExpiryLead, DateTimeOffset.UtcNow)))
+        await clock.JumpToAsync(expiry - StartLead);
+        await using (var host = await VideoHost.StartAsync(_workingDirectory, settings, clock: clock))
         {
             Step($"restarted, its clock at {host.Now:O}");
             var before = await ListStreamBlobsAsync(store);
@@ -146,6 +158,7 @@ public sealed class VideoTieringEndToEndTests(ITestOutputHelper output) : IDispo
                 DataRetentionChangeInHours = 1,
             });
 
+            await clock.JumpToAsync(expiry - ExpiryLead);
             await Task.Delay(host.Clock!.Until(expiry));
             var after = await WaitForBlobsAsync(store,
                 b => !b.All.Any(x => x.Hour == firstHour) && b.Hot(secondHour).Count == 0 && b.Warm(secondHour).Count > 0,
