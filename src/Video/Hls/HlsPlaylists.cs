@@ -20,11 +20,20 @@ public sealed class HlsPlaylists(IFragmentReader reader, PlaylistSequences seque
         // On-demand windows always start at the range start, so they number from 0 (as Kinesis Video Streams does).
         // Live windows take the numbers the store recorded with each fragment, the same on every host; only windows it
         // cannot number (fragments stored by an earlier build) fall back to this host's memory of the playlist.
+        // Stored numbers are remembered too, so a later window that cannot be numbered from the store (ordinals not
+        // consecutive after overlapping writers) continues from them instead of starting again at 0.
         long mediaSequence = 0, discontinuitySequence = 0;
-        if (session.Mode != HlsPlaybackMode.OnDemand && !StoredSequences.TryFor(session.Discontinuity, window.Fragments, out mediaSequence, out discontinuitySequence))
+        if (session.Mode != HlsPlaybackMode.OnDemand)
         {
             var playlistKey = string.Create(CultureInfo.InvariantCulture, $"{session.Stream}\u001f{session.Mode}\u001f{session.Discontinuity}\u001f{session.MaxFragments}\u001f{session.Start?.ToUnixTimeMilliseconds()}\u001f{session.CreatedAt.ToUnixTimeMilliseconds()}");
-            (mediaSequence, discontinuitySequence) = sequences.For(playlistKey, session.Discontinuity, window.Fragments);
+            if (StoredSequences.TryFor(session.Discontinuity, window.Fragments, out mediaSequence, out discontinuitySequence))
+            {
+                sequences.Remember(playlistKey, session.Discontinuity, window.Fragments, mediaSequence, discontinuitySequence);
+            }
+            else
+            {
+                (mediaSequence, discontinuitySequence) = sequences.For(playlistKey, session.Discontinuity, window.Fragments);
+            }
         }
 
         var text = HlsPlaylistWriter.WriteMedia(new MediaPlaylistSpec(

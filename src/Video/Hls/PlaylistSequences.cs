@@ -48,6 +48,25 @@ public sealed class PlaylistSequences : IDisposable
             }
         }
 
+        Record(playlistKey, mode, window, media, discontinuity);
+        return (media, mode == HlsDiscontinuityMode.Never ? 0 : discontinuity);
+    }
+
+    /// <summary>
+    /// Remembers the numbers a window was served with by other means (the store's ordinals), so that if a later window
+    /// of the same playlist has to be numbered here, it continues from them rather than from 0.
+    /// </summary>
+    public void Remember(string playlistKey, HlsDiscontinuityMode mode, IReadOnlyList<FragmentInfo> window, long media, long discontinuity)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        if (window.Count > 0)
+        {
+            Record(playlistKey, mode, window, media, discontinuity);
+        }
+    }
+
+    private void Record(string playlistKey, HlsDiscontinuityMode mode, IReadOnlyList<FragmentInfo> window, long media, long discontinuity)
+    {
         var next = new Known(window.Count) { FirstMedia = media };
         var d = discontinuity;
         for (var i = 0; i < window.Count; i++)
@@ -62,7 +81,6 @@ public sealed class PlaylistSequences : IDisposable
         }
 
         _cache.Set(playlistKey, next, Entry);
-        return (media, mode == HlsDiscontinuityMode.Never ? 0 : discontinuity);
     }
 
     private sealed class Known(int count)

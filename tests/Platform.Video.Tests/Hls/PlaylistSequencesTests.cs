@@ -75,4 +75,20 @@ public class PlaylistSequencesTests
 
         Assert.Equal((4L, 0L), sequences.For("k", HlsDiscontinuityMode.Never, all.GetRange(8, 4)));
     }
+
+    [Fact]
+    public void AWindowNumberedHereAfterStoredNumbers_ContinuesFromThem_InsteadOfStartingAtZero()
+    {
+        using var sequences = new PlaylistSequences();
+        var all = Sparse(8, discontinuity: i => i == 5);
+
+        // Served from the store's ordinals (first fragment 1,000, running discontinuity count 7)...
+        sequences.Remember("k", HlsDiscontinuityMode.OnDiscontinuity, all.GetRange(0, 4), 1_000, 7);
+        // ...then windows this host has to number itself, sliding by two.
+        var (media, discontinuity) = sequences.For("k", HlsDiscontinuityMode.OnDiscontinuity, all.GetRange(2, 4));
+        var (after, afterDiscontinuity) = sequences.For("k", HlsDiscontinuityMode.OnDiscontinuity, all.GetRange(4, 4));
+
+        Assert.Equal((1_002L, 7L), (media, discontinuity));
+        Assert.Equal((1_004L, 7L), (after, afterDiscontinuity)); // fragment 5's discontinuity is inside this window
+    }
 }
