@@ -1,4 +1,9 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Runtime.Hosting;
 
@@ -95,5 +100,27 @@ public sealed class LargeBlockMemoryPoolTests
         using var services = builder.Services.BuildServiceProvider();
 
         Assert.IsType<LargeBlockMemoryPoolFactory>(services.GetRequiredService<IMemoryPoolFactory<byte>>());
+    }
+
+    [Fact]
+    public async Task Kestrel_receives_into_blocks_of_the_registered_factory()
+    {
+        // The registration PlatformApplication makes, on a bare app: Kestrel must take its pools from the container.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        await using var app = builder.Build();
+        app.MapPost("/", async (HttpRequest request) => (await new StreamReader(request.Body).ReadToEndAsync()).Length);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var factory = (LargeBlockMemoryPoolFactory)app.Services.GetRequiredService<IMemoryPoolFactory<byte>>();
+
+        using var client = new HttpClient();
+        using var response = await client.PostAsync(address, new StringContent(new string('x', 200_000)));
+
+        Assert.Equal("200000", await response.Content.ReadAsStringAsync());
+        Assert.True(factory.Bank.FreeBlocks > 0, "Kestrel returned no block to the bank: it did not use the registered pools");
+        await app.StopAsync();
     }
 }

@@ -74,7 +74,7 @@ public sealed class BlockBank
     /// </summary>
     public int Trim()
     {
-        var surplus = Math.Min(Interlocked.Exchange(ref _lowWater, Volatile.Read(ref _freeCount)), Volatile.Read(ref _freeCount));
+        var surplus = Math.Min(Volatile.Read(ref _lowWater), Volatile.Read(ref _freeCount));
         var released = 0;
         while (released < surplus && _free.TryDequeue(out _))
         {
