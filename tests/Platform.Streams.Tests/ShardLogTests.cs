@@ -118,6 +118,42 @@ public abstract class ShardLogTests : IAsyncLifetime
         Assert.Equal(position, log.LastAppendEnd);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(500)]
+    public async Task ReadsSizedToTheirLimit_ReturnEveryRecordOnce_EvenOnesLargerThanTheFirstStorageRead(int limit)
+    {
+        // Small records around records near the 1 MiB maximum: a read of a few small records fetches little from
+        // storage, and a large record past that first read is still returned whole.
+        using var log = await OpenAsync();
+        var sizes = new[] { 10, 900 * 1024, 20, 30, 1000 * 1024, 40, 700 * 1024, 50 };
+        var expected = new List<SequenceNumber>();
+        foreach (var (size, i) in sizes.Select((size, i) => (size, i)))
+        {
+            expected.AddRange(await log.AppendAsync([Record($"k{i}", new string((char)('a' + i), size))]));
+        }
+
+        var read = new List<ShardRecord>();
+        var position = new SequenceNumber(0, 0);
+        while (true)
+        {
+            var chunk = await log.ReadAsync(position, limit, 2 * 1024 * 1024);
+            Assert.Empty(chunk.Corrupt);
+            Assert.InRange(chunk.Records.Count, chunk.CaughtUp ? 0 : 1, limit);
+            read.AddRange(chunk.Records);
+            position = chunk.Next;
+            if (chunk.CaughtUp)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected, read.Select(r => r.SequenceNumber));
+        Assert.Equal(sizes, read.Select(r => r.Record.Data.Length));
+        Assert.All(read.Select((r, i) => (r, i)), x => Assert.True(x.r.Record.Data.Span.IndexOfAnyExcept((byte)('a' + x.i)) < 0));
+    }
+
     [Fact]
     public async Task ConcurrentWritersOnTwoHosts_EachRecordIsReadOnce_InSequenceOrder()
     {

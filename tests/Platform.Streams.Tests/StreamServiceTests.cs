@@ -95,6 +95,39 @@ public abstract class StreamServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetRecords_AnswersWithAtMostTheConfiguredBytes_AndItsNextIteratorContinuesWithNothingLostOrRepeated()
+    {
+        var host = Host(new StreamsOptions { GetRecordsMaxBytes = 64 * 1024 });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        var sent = Enumerable.Range(0, 300).Select(i => $"{i:D4}" + new string('x', 996)).ToList();
+        sent.Insert(150, new string('L', 200 * 1024)); // larger than one answer: it comes alone
+        foreach (var batch in sent.Chunk(100))
+        {
+            Assert.All(await host.PutRecordsAsync(name, [.. batch.Select(d => Record("k", d))], CancellationToken.None), o => Assert.True(o.Succeeded));
+        }
+
+        var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.TrimHorizon, null, null, CancellationToken.None);
+        var read = new List<string>();
+        var answers = new List<int>();
+        while (read.Count < sent.Count)
+        {
+            var result = await host.GetRecordsAsync(iterator, 10_000, CancellationToken.None);
+            var bytes = result.Records.Sum(r => r.Record.Data.Length);
+            Assert.True(result.Records.Count == 1 || bytes <= 64 * 1024, $"an answer of {result.Records.Count} records carried {bytes} bytes");
+            answers.Add(result.Records.Count);
+            read.AddRange(result.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+            iterator = result.NextShardIterator!;
+        }
+
+        Assert.Equal(sent, read);
+        Assert.Contains(1, answers);
+        Assert.True(answers.Count >= 6, $"{answers.Count} answers: [{string.Join(", ", answers)}]");
+        Assert.Equal(1024 * 1024, new StreamsOptions().GetRecordsMaxBytes);
+        Assert.Contains(new StreamsOptions { GetRecordsMaxBytes = 11L * 1024 * 1024 }.Validate(), e => e.Contains("GetRecordsMaxBytes must be 65536 to 10485760", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TwoHosts_ProducingAtOnce_EachSeeEveryAcknowledgedRecordOnce()
     {
         var (a, b) = (Host(), Host());

@@ -212,9 +212,11 @@ public sealed partial class ShardLog : IDisposable
         List<CorruptRegion>? corrupt = null;
         var position = from;
         long bytes = 0;
+        long frameBytes = 0;
+        var readBytes = FirstReadBytes(maxRecords, maxBytes);
         while (frames.Count < maxRecords)
         {
-            var (chunk, at) = await ReadSegmentAsync(position, _options.ReadChunkBytes, cancellationToken);
+            var (chunk, at) = await ReadSegmentAsync(position, readBytes, cancellationToken);
             position = at;
             if (chunk is null)
             {
@@ -223,25 +225,46 @@ public sealed partial class ShardLog : IDisposable
 
             var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
             var firstCorrupt = corrupt?.Count ?? 0;
-            var count = FrameScanner.Locate(chunk.Content.Span, position.Offset, reachedEnd, int.MaxValue, ref scanned, ref corrupt, out var consumed);
+            // Only as many frames as the answer can still take are checked: a small Limit costs a small read and scan.
+            var count = FrameScanner.Locate(chunk.Content.Span, position.Offset, reachedEnd, maxRecords - frames.Count, ref scanned, ref corrupt, out var consumed);
             StampSegment(corrupt, firstCorrupt, position.Segment);
             foreach (var found in scanned.AsSpan(0, count))
             {
                 var sequenceNumber = new SequenceNumber(position.Segment, position.Offset + found.Position);
-                if (frames.Count == maxRecords || (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes))
+                if (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes)
                 {
                     return new ShardFrameRead(frames, sequenceNumber, corrupt ?? [], CaughtUp: false);
                 }
 
                 bytes += found.Layout.DataLength;
+                frameBytes += found.Layout.FrameLength;
                 frames.Add(new StoredFrame(sequenceNumber, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
             }
 
             position = new SequenceNumber(position.Segment, position.Offset + consumed);
+            readBytes = consumed == 0 && !reachedEnd
+                ? _options.ReadChunkBytes // one frame longer than the read: the full chunk holds the largest frame
+                : NextReadBytes(maxRecords - frames.Count, frames.Count == 0 ? 0 : frameBytes / frames.Count, maxBytes - bytes);
         }
 
         return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: false);
     }
+
+    /// <summary>What a read of records guesses a frame takes before it has seen any (a 1 KiB record and its key, with room).</summary>
+    private const int GuessedFrameBytes = 2048;
+
+    /// <summary>The least one storage read of a record read fetches.</summary>
+    private const int MinReadBytes = 64 * 1024;
+
+    /// <summary>The smallest storage read that answers a read of this many records; 64 KiB to the log's read chunk.</summary>
+    private int FirstReadBytes(int maxRecords, long maxBytes) =>
+        ClampRead(Math.Min((long)maxRecords * GuessedFrameBytes, Math.Min(maxBytes, int.MaxValue) + RecordFrame.MaxFrameBytes));
+
+    /// <summary>The next read, sized by the frames read so far (their average length) for the records still wanted.</summary>
+    private int NextReadBytes(int recordsLeft, long averageFrameBytes, long dataBytesLeft) =>
+        ClampRead(Math.Min(recordsLeft * Math.Max(averageFrameBytes + (averageFrameBytes / 8), GuessedFrameBytes / 4), Math.Clamp(dataBytesLeft, 0, int.MaxValue) + RecordFrame.MaxFrameBytes));
+
+    private int ClampRead(long bytes) => (int)Math.Clamp(bytes, MinReadBytes, _options.ReadChunkBytes);
 
     /// <summary>
     /// One storage read of up to <paramref name="bytes"/> at <paramref name="position"/>, moving past a finished

@@ -419,7 +419,7 @@ public sealed partial class StreamService
 
         var (state, document, shard, handle, now) = await OpenIteratorAsync(iterator, cancellationToken);
         var shardId = shard.ShardId;
-        var read = await handle.Log.ReadFramesAsync(state.Position, max, MaxGetRecordsBytes, cancellationToken);
+        var read = await handle.Log.ReadFramesAsync(state.Position, max, Options.GetRecordsMaxBytes, cancellationToken);
         if (read.Corrupt.Count > 0)
         {
             StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
