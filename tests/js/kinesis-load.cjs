@@ -156,6 +156,10 @@ async function readBack(client, o, shardId, seen, result) {
         result.wrongSize++;
         continue;
       }
+      if (data[16] === 2) {
+        result.canned++; // from kinesis-canned.cjs (the SDK's own read ceiling): no ids to check
+        continue;
+      }
       const id = Buffer.from(data.buffer, data.byteOffset, data.byteLength).readBigUInt64BE(8);
       const worker = Number(id >> 32n);
       const counter = Number(id & 0xffffffffn);
@@ -204,7 +208,7 @@ function runChild(o) {
         reply({ cmd: 'put', stats });
       } else if (message.cmd === 'read') {
         const seen = message.attempted.map((n) => new Uint8Array(n));
-        const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
+        const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0, canned: 0 };
         await Promise.all(message.shards.map((id) => readBack(client, o, id, seen, read)));
         reply({ cmd: 'read', read, seen });
       } else {
@@ -331,7 +335,7 @@ async function main() {
     const shardShares = children.map((_, c) => shardIds.filter((_, i) => i % children.length === c));
     const reads = await Promise.all(children.map((child, c) => child.ask({ cmd: 'read', shards: shardShares[c], attempted: stats.attempted })));
     const readSeconds = (wallClockMs() - readStart) / 1000;
-    const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0 };
+    const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0, canned: 0 };
     const seen = stats.attempted.map((n) => new Uint8Array(n));
     for (const r of reads) {
       for (const key of Object.keys(read)) read[key] += r.read[key];
@@ -368,9 +372,14 @@ async function main() {
       wrongSize: read.wrongSize,
     };
     report.check.ok = missing === 0 && read.duplicates === 0 && report.check.unexpected === 0 && read.wrongSize === 0;
-    log(`read ${read.records} records in ${readSeconds.toFixed(1)} s; check ${report.check.ok ? 'passed' : 'FAILED'}`);
+    if (read.canned > 0) {
+      // The canned endpoint keeps nothing: its answers measure the client, and there is nothing to check, unless
+      // they came mixed with real records.
+      report.check = { canned: read.canned, ok: read.canned === read.records ? null : false };
+    }
+    log(`read ${read.records} records in ${readSeconds.toFixed(1)} s; check ${report.check.ok === null ? 'not made (canned records)' : report.check.ok ? 'passed' : 'FAILED'}`);
     process.stdout.write(JSON.stringify(report) + '\n');
-    return report.check.ok ? 0 : 1;
+    return report.check.ok !== false ? 0 : 1;
   } catch (e) {
     report.error = `${e.name}: ${e.message}`;
     process.stdout.write(JSON.stringify(report) + '\n');

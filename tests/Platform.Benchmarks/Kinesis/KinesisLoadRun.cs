@@ -39,7 +39,6 @@ internal static class KinesisLoadRun
             [
                 Script("kinesis-load.cjs"), .. Common(target, options, stream), .. LoadArguments(options),
                 .. (target.OpenStore is null ? Array.Empty<string>() : ["--keep"]),
-                .. (target.StoresRecords ? Array.Empty<string>() : ["--no-read-back"]),
             ],
             noEnvironment,
             TimeSpan.FromSeconds(phaseSeconds + 600),

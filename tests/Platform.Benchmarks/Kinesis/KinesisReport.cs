@@ -18,7 +18,7 @@ internal static class KinesisReport
             .AppendLine("Idle put→visible = the same poller alone with its own light producer (100 single-record PutRecord calls a second for 5 s, 1 shard).")
             .AppendLine("Storage writes/s per shard = committed append blocks of the busiest shard's segment blobs divided by the put phase (warm-up included); kinesalite keeps data in memory.")
             .AppendLine("× kinesalite = this target's throughput divided by kinesalite's in the same run.")
-            .AppendLine("ceiling = the same load against tests/js/kinesis-canned.cjs, an endpoint that does no work and answers every PutRecords with canned success: what the node processes can send on this machine when they have it to themselves (a real server shares the cores with them).")
+            .AppendLine("ceiling = the same load against tests/js/kinesis-canned.cjs, an endpoint that does no work: it answers every PutRecords with canned success and GetRecords with prebuilt answers of canned records (1 MiB of data each, as our host's default GetRecordsMaxBytes; as many records per shard as were put): what the node processes can send and read on this machine when they have it to themselves (a real server shares the cores with them).")
             .AppendLine()
             .AppendLine("Seen = the share of the records put (after warm-up) that the poller received at all; a poller that follows NextShardIterator should see every one.")
             .AppendLine()
@@ -30,6 +30,7 @@ internal static class KinesisReport
             {
                 true => $"ok ({r.ReadBackRecords} records)",
                 false => "FAILED",
+                null when r.Target == KinesisTarget.Ceiling && r.ReadBackRecords > 0 => $"none: canned ({r.ReadBackRecords} records)",
                 null => "—",
             };
             md.AppendLine(CultureInfo.InvariantCulture,

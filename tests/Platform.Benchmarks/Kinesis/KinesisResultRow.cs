@@ -54,7 +54,7 @@ internal sealed record KinesisResultRow(
             PutP50Ms: Number(l, "put", "latencyMs", "p50"),
             PutP99Ms: Number(l, "put", "latencyMs", "p99"),
             ReadBackRecords: (long?)Number(l, "read", "records"),
-            CountCheckPassed: Element(l, "check", "ok") is { } ok ? ok.ValueKind == JsonValueKind.True : null,
+            CountCheckPassed: Element(l, "check", "ok")?.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null },
             Error: error);
     }
 

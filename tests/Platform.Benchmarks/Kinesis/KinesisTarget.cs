@@ -33,7 +33,10 @@ internal sealed class KinesisTarget : IAsyncDisposable
     /// <summary>Whether the endpoint accepts HTTP/2 with prior knowledge (kinesalite does not).</summary>
     public bool ServesHttp2 => Name is not (Kinesalite or Ceiling);
 
-    /// <summary>Whether the endpoint keeps what it is given (the canned one does not: only its put rate means anything).</summary>
+    /// <summary>
+    /// Whether the endpoint keeps what it is given. The canned one does not: it answers reads with canned records, so its
+    /// put and read rates are the client's own, and it has no put-to-visible latency.
+    /// </summary>
     public bool StoresRecords => Name != Ceiling;
 
     public static async Task<KinesisTarget> StartAsync(string name, CancellationToken cancellationToken)
