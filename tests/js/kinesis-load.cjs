@@ -18,7 +18,10 @@
 //                                             read-back's shards too); this process only coordinates.
 //   --shards N            [LOAD_SHARDS]       4
 //   --seconds S           [LOAD_SECONDS]      measured put phase, 10
-//   --warmup-seconds S                        unmeasured puts first (connections, JIT), 1
+//   --warmup-seconds S                        unmeasured puts first (connections, JIT), 1; the read-back
+//                                             is warmed up too: each process reads its shards from
+//                                             TRIM_HORIZON for min(S, 2) s, unmeasured, before the
+//                                             measured read of everything from TRIM_HORIZON
 //   --stream NAME                             default: a new unique name
 //   --go-file PATH                            after the stream is ACTIVE, wait (≤ 60 s) for PATH to
 //                                             exist before putting: kinesis-visibility.cjs writes it
@@ -142,6 +145,19 @@ async function produce(client, o, worker, clock, stats) {
   stats.attemptedPerWorker[worker] = counter;
 }
 
+/** Reads one shard from TRIM_HORIZON until `untilMs` (wall clock) or its end, checking nothing: the read path's warm-up. */
+async function warmRead(client, o, shardId, untilMs) {
+  const { ShardIterator } = await client.send(new sdk.GetShardIteratorCommand({ StreamName: o.stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+  let next = ShardIterator;
+  while (next && wallClockMs() < untilMs) {
+    const response = await client.send(new sdk.GetRecordsCommand({ ShardIterator: next, Limit: 10000 }));
+    next = response.NextShardIterator;
+    if (response.Records.length === 0 && !(response.MillisBehindLatest > 0)) {
+      break;
+    }
+  }
+}
+
 /** Reads one shard from TRIM_HORIZON until it is caught up (or closed), marking each record id seen. */
 async function readBack(client, o, shardId, seen, result) {
   const { ShardIterator } = await client.send(new sdk.GetShardIteratorCommand({ StreamName: o.stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
@@ -206,6 +222,9 @@ function runChild(o) {
         const stats = { acknowledged: 0, measuredRecords: 0, measuredRequests: 0, latencies: [], errors: [], failedIds: [], attemptedPerWorker: [] };
         await Promise.all(message.workers.map((w) => produce(client, o, w, message.clock, stats)));
         reply({ cmd: 'put', stats });
+      } else if (message.cmd === 'warm-read') {
+        await Promise.all(message.shards.map((id) => warmRead(client, o, id, message.untilMs)));
+        reply({ cmd: 'warm-read' });
       } else if (message.cmd === 'read') {
         const seen = message.attempted.map((n) => new Uint8Array(n));
         const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0, canned: 0 };
@@ -328,11 +347,17 @@ async function main() {
       process.stdout.write(JSON.stringify(report) + '\n');
       return report.put.failedRecords === 0 ? 0 : 1;
     }
+    const shardIds = await listShardIds(client, o.stream);
+    const shardShares = children.map((_, c) => shardIds.filter((_, i) => i % children.length === c));
+    const readWarmupSeconds = Math.min(o.warmupSeconds, 2);
+    if (readWarmupSeconds > 0) {
+      log(`warming up the read path for ${readWarmupSeconds} s`);
+      const untilMs = wallClockMs() + readWarmupSeconds * 1000;
+      await Promise.all(children.map((child, c) => child.ask({ cmd: 'warm-read', shards: shardShares[c], untilMs })));
+    }
     log('reading back');
 
     const readStart = wallClockMs();
-    const shardIds = await listShardIds(client, o.stream);
-    const shardShares = children.map((_, c) => shardIds.filter((_, i) => i % children.length === c));
     const reads = await Promise.all(children.map((child, c) => child.ask({ cmd: 'read', shards: shardShares[c], attempted: stats.attempted })));
     const readSeconds = (wallClockMs() - readStart) / 1000;
     const read = { records: 0, calls: 0, duplicates: 0, unknown: 0, wrongSize: 0, canned: 0 };
@@ -346,7 +371,7 @@ async function main() {
         else seen[w][counter] = 1;
       }));
     }
-    report.read = { records: read.records, calls: read.calls, seconds: readSeconds, recordsPerSecond: read.records / readSeconds };
+    report.read = { records: read.records, calls: read.calls, seconds: readSeconds, recordsPerSecond: read.records / readSeconds, warmupSeconds: readWarmupSeconds };
 
     // Every acknowledged record must come back exactly once; records that failed may not.
     // A record whose PutRecords failed may or may not be stored (the server may have stored it before the answer

@@ -258,11 +258,21 @@ public sealed partial class ShardLog : IDisposable
 
     /// <summary>The smallest storage read that answers a read of this many records; 64 KiB to the log's read chunk.</summary>
     private int FirstReadBytes(int maxRecords, long maxBytes) =>
-        ClampRead(Math.Min((long)maxRecords * GuessedFrameBytes, Math.Min(maxBytes, int.MaxValue) + RecordFrame.MaxFrameBytes));
+        ClampRead(Math.Min((long)maxRecords * GuessedFrameBytes, FramesFor(maxBytes)));
 
     /// <summary>The next read, sized by the frames read so far (their average length) for the records still wanted.</summary>
     private int NextReadBytes(int recordsLeft, long averageFrameBytes, long dataBytesLeft) =>
-        ClampRead(Math.Min(recordsLeft * Math.Max(averageFrameBytes + (averageFrameBytes / 8), GuessedFrameBytes / 4), Math.Clamp(dataBytesLeft, 0, int.MaxValue) + RecordFrame.MaxFrameBytes));
+        ClampRead(Math.Min(recordsLeft * Math.Max(averageFrameBytes + (averageFrameBytes / 8), GuessedFrameBytes / 4), FramesFor(dataBytesLeft)));
+
+    /// <summary>
+    /// Storage bytes that hold this much record data with room for the frames' headers and keys. A frame that does
+    /// not fit is read again from its start by the next read (and a single frame larger than a read, by a full chunk).
+    /// </summary>
+    private static long FramesFor(long dataBytes)
+    {
+        var data = Math.Clamp(dataBytes, 0, int.MaxValue);
+        return data + (data / 8) + MinReadBytes;
+    }
 
     private int ClampRead(long bytes) => (int)Math.Clamp(bytes, MinReadBytes, _options.ReadChunkBytes);
 
