@@ -91,6 +91,29 @@ public sealed class RecordFrameTests
         Assert.Equal(new CorruptRegion(first.Length, 100), Assert.Single(final.Corrupt));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AFrameWhoseMagicStraddlesTheEndOfAReadAfterGarbage_IsFoundByTheNextRead(int magicBytesInFirstRead)
+    {
+        var garbage = new byte[50];
+        new Random(5).NextBytes(garbage);
+        garbage.AsSpan().Replace((byte)(RecordFrame.Magic & 0xFF), (byte)0); // no false start inside the garbage
+        var frame = Frame(Sample("straddles", 30));
+        var all = garbage.Concat(frame).ToArray();
+        var firstRead = all.AsMemory(0, garbage.Length + magicBytesInFirstRead);
+
+        var first = FrameScanner.Scan(firstRead, 0, isEndOfData: false);
+        Assert.Empty(first.Records);
+        Assert.Equal(garbage.Length, first.Consumed); // the magic's first bytes are left for the next read
+        Assert.Equal(new CorruptRegion(0, garbage.Length), Assert.Single(first.Corrupt));
+
+        var second = FrameScanner.Scan(all.AsMemory(first.Consumed), first.Consumed, isEndOfData: true);
+        Assert.Equal("straddles", Assert.Single(second.Records).Record.PartitionKey);
+        Assert.Empty(second.Corrupt);
+    }
+
     [Fact]
     public void GarbageBeforeFrames_IsSkipped_UpToTheNextIntactFrame()
     {

@@ -136,8 +136,9 @@ public abstract class ShardLogTests : IAsyncLifetime
 
         var read = new List<ShardRecord>();
         var position = new SequenceNumber(0, 0);
-        while (true)
+        for (var reads = 0; ; reads++)
         {
+            Assert.True(reads < 100, "the reads do not reach the end");
             var chunk = await log.ReadAsync(position, limit, 2 * 1024 * 1024);
             Assert.Empty(chunk.Corrupt);
             Assert.InRange(chunk.Records.Count, chunk.CaughtUp ? 0 : 1, limit);
@@ -152,6 +153,30 @@ public abstract class ShardLogTests : IAsyncLifetime
         Assert.Equal(expected, read.Select(r => r.SequenceNumber));
         Assert.Equal(sizes, read.Select(r => r.Record.Data.Length));
         Assert.All(read.Select((r, i) => (r, i)), x => Assert.True(x.r.Record.Data.Span.IndexOfAnyExcept((byte)('a' + x.i)) < 0));
+    }
+
+    [Fact]
+    public async Task ReadingAFewSmallRecords_FetchesLittleFromStorage_NotAWholeReadChunk()
+    {
+        var (counting, counter) = CountingBlobStore.Wrap(Store);
+        using var log = await ShardLog.OpenAsync(counting, _container, "streams/orders/shardId-000000000000");
+        for (var i = 0; i < 40; i++)
+        {
+            await log.AppendAsync([.. Enumerable.Range(0, 100).Select(j => Record($"k{i}-{j}", new string('d', 1000)))]);
+        }
+
+        var before = counter.RangeBytesRequested;
+        var one = await log.ReadAsync(new SequenceNumber(0, 0), 1, 10 * 1024 * 1024);
+        var oneRead = counter.RangeBytesRequested - before;
+        before = counter.RangeBytesRequested;
+        var many = await log.ReadAsync(one.Next, 2000, 1024 * 1024);
+        var manyRead = counter.RangeBytesRequested - before;
+
+        Assert.Single(one.Records);
+        Assert.InRange(oneRead, 1, 64 * 1024);
+        Assert.InRange(many.Records.Count, 900, 1048); // 1 MiB of 1,000-byte records
+        Assert.InRange(manyRead, 1024 * 1024, 1024 * 1024 * 3 / 2); // the answer's bytes and some room, not 4 MiB
+        Assert.All(many.Records, r => Assert.Equal(1000, r.Record.Data.Length));
     }
 
     [Fact]

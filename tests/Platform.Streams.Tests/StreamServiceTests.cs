@@ -107,12 +107,18 @@ public abstract class StreamServiceTests : IAsyncLifetime
             Assert.All(await host.PutRecordsAsync(name, [.. batch.Select(d => Record("k", d))], CancellationToken.None), o => Assert.True(o.Succeeded));
         }
 
+        // As if another host with a clock a minute ahead had stamped the records: "behind" by arrival time is then
+        // negative, and a cut-short answer must still say that records wait.
+        Clock.Advance(TimeSpan.FromMinutes(-1));
         var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.TrimHorizon, null, null, CancellationToken.None);
         var read = new List<string>();
         var answers = new List<int>();
         while (read.Count < sent.Count)
         {
+            Assert.True(answers.Count < 100, $"{answers.Count} answers and not all records yet");
             var result = await host.GetRecordsAsync(iterator, 10_000, CancellationToken.None);
+            Assert.NotEmpty(result.Records);
+            Assert.True(read.Count + result.Records.Count == sent.Count || result.MillisBehindLatest >= 1, "an answer cut short must say records wait behind it");
             var bytes = result.Records.Sum(r => r.Record.Data.Length);
             Assert.True(result.Records.Count == 1 || bytes <= 64 * 1024, $"an answer of {result.Records.Count} records carried {bytes} bytes");
             answers.Add(result.Records.Count);
@@ -248,6 +254,28 @@ public abstract class StreamServiceTests : IAsyncLifetime
         forged[10] ^= 1;
         var refused = await Assert.ThrowsAsync<KinesisException>(() => host.GetRecordsAsync(Convert.ToBase64String(forged), 10, CancellationToken.None));
         Assert.Equal(KinesisErrors.InvalidArgumentType, refused.ErrorType);
+    }
+
+    [Fact]
+    public async Task AtTimestamp_PassesOverManyAnswersWorthOfOlderRecords_InOneGetRecords()
+    {
+        var host = Host(new StreamsOptions { GetRecordsMaxBytes = 64 * 1024 });
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 100).Select(i => Record("k", $"old-{batch}-{i}-" + new string('o', 1000)))], CancellationToken.None);
+        }
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var cut = Clock.GetUtcNow();
+        await host.PutRecordsAsync(name, [.. Enumerable.Range(0, 5).Select(i => Record("k", $"new-{i}"))], CancellationToken.None);
+
+        var iterator = await host.GetShardIteratorAsync(name, "shardId-000000000000", IteratorType.AtTimestamp, null, cut, CancellationToken.None);
+        var result = await host.GetRecordsAsync(iterator, 10_000, CancellationToken.None);
+
+        // ~400 KB of older records is six answers' worth at 64 KiB: they are passed over, not answered empty six times.
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"new-{i}"), result.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Platform.Runtime.Functions;
 using Platform.Storage;
 using Platform.Storage.Embedded;
 using Platform.Streams.Service;
+using Platform.Testing;
 
 namespace Platform.Triggers.Tests;
 

@@ -233,6 +233,8 @@ public sealed partial class ShardLog : IDisposable
                 var sequenceNumber = new SequenceNumber(position.Segment, position.Offset + found.Position);
                 if (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes)
                 {
+                    // Regions past the answer's end are met again, and reported then, by the read that continues here.
+                    corrupt?.RemoveAll(c => c.Segment == sequenceNumber.Segment && c.Offset >= sequenceNumber.Offset);
                     return new ShardFrameRead(frames, sequenceNumber, corrupt ?? [], CaughtUp: false);
                 }
 
@@ -242,9 +244,14 @@ public sealed partial class ShardLog : IDisposable
             }
 
             position = new SequenceNumber(position.Segment, position.Offset + consumed);
-            readBytes = consumed == 0 && !reachedEnd
-                ? _options.ReadChunkBytes // one frame longer than the read: the full chunk holds the largest frame
-                : NextReadBytes(maxRecords - frames.Count, frames.Count == 0 ? 0 : frameBytes / frames.Count, maxBytes - bytes);
+            readBytes = (count, consumed, reachedEnd) switch
+            {
+                // One frame longer than the read: read it whole (its header says how long; the chunk holds the largest).
+                (0, 0, false) => ClampRead(RecordFrame.DeclaredLength(chunk.Content.Span)),
+                // Nothing but damage so far: cross it in full chunks, not in reads sized for a few records.
+                (0, _, _) => _options.ReadChunkBytes,
+                _ => NextReadBytes(maxRecords - frames.Count, frames.Count == 0 ? 0 : frameBytes / frames.Count, maxBytes - bytes),
+            };
         }
 
         return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: false);

@@ -55,6 +55,7 @@ public static class FrameScanner
     {
         var count = 0;
         var position = 0;
+        var firstNew = corrupt?.Count ?? 0;
         while (position < buffer.Length && count < maxRecords)
         {
             var status = RecordFrame.TryReadLayout(buffer[position..], out var layout);
@@ -77,7 +78,15 @@ public static class FrameScanner
 
             // Resynchronise: the next offset where a whole, intact frame starts (or where one may start past the buffer).
             var next = FindNextFrame(buffer, position + 1, isEndOfData);
-            (corrupt ??= []).Add(new CorruptRegion(baseOffset + position, next - position));
+            corrupt ??= [];
+            if (corrupt.Count > firstNew && corrupt[^1].Offset + corrupt[^1].Length == baseOffset + position)
+            {
+                corrupt[^1] = corrupt[^1] with { Length = corrupt[^1].Length + (next - position) }; // one region, found in steps
+            }
+            else
+            {
+                corrupt.Add(new CorruptRegion(baseOffset + position, next - position));
+            }
             position = next;
         }
 
@@ -107,6 +116,7 @@ public static class FrameScanner
             i++;
         }
 
-        return buffer.Length;
+        // A frame's magic may start in the last bytes and end past the buffer: keep those bytes for the next read.
+        return isEndOfData ? buffer.Length : Math.Max(from, buffer.Length - 3);
     }
 }

@@ -129,6 +129,15 @@ public static class RecordFrame
     }
 
     /// <summary>
+    /// The length the frame starting at <paramref name="source"/> declares in its header, or <see cref="MaxFrameBytes"/>
+    /// when the header is not all there or not a frame's: how much a reader must fetch to see the frame whole.
+    /// </summary>
+    public static int DeclaredLength(ReadOnlySpan<byte> source) =>
+        source.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(source) == Magic && BinaryPrimitives.ReadInt32LittleEndian(source[4..]) is var length and >= HeaderSize and <= MaxFrameBytes
+            ? length
+            : MaxFrameBytes;
+
+    /// <summary>
     /// Checks the frame at the start of <paramref name="source"/> (magic, length, checksum, version, field
     /// lengths) and says where its parts are, without decoding them or allocating: the one frame check every read
     /// path (decoded records, GetRecords' stored frames, the function runtime's frame tables) goes through.

@@ -45,6 +45,9 @@ public sealed partial class StreamService
     public const long MaxGetRecordsBytes = 10L * 1024 * 1024;
     private const int MaxRouteAttempts = 4;
 
+    /// <summary>Most storage reads one GetRecords makes while passing over records before an AT_TIMESTAMP time.</summary>
+    private const int MaxSkippingReads = 16;
+
     /// <summary>PutRecord: one record, errors thrown.</summary>
     public async Task<PutRecordOutcome> PutRecordAsync(string name, PutRecordInput record, CancellationToken cancellationToken)
     {
@@ -419,16 +422,29 @@ public sealed partial class StreamService
 
         var (state, document, shard, handle, now) = await OpenIteratorAsync(iterator, cancellationToken);
         var shardId = shard.ShardId;
-        var read = await handle.Log.ReadFramesAsync(state.Position, max, Options.GetRecordsMaxBytes, cancellationToken);
-        if (read.Corrupt.Count > 0)
-        {
-            StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
-        }
-
-        IReadOnlyList<StoredFrame> frames = read.Frames;
+        var maxBytes = Options.GetRecordsMaxBytes;
+        var position = state.Position;
         var notBefore = state.NotBefore;
-        if (notBefore is not null)
+        IReadOnlyList<StoredFrame> frames;
+        ShardFrameRead read;
+        long skipped = 0;
+        var reads = 0;
+        while (true)
         {
+            reads++;
+            read = await handle.Log.ReadFramesAsync(position, max, maxBytes, cancellationToken);
+            if (read.Corrupt.Count > 0)
+            {
+                StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
+            }
+
+            frames = read.Frames;
+            if (notBefore is null)
+            {
+                break;
+            }
+
+            // AT_TIMESTAMP: records before the time are passed over; from the first one at or after it, all count.
             var notBeforeMs = notBefore.Value.ToUnixTimeMilliseconds();
             var firstMatch = 0;
             while (firstMatch < read.Frames.Count && read.Frames[firstMatch].Layout.ArrivalUnixMs < notBeforeMs)
@@ -436,15 +452,28 @@ public sealed partial class StreamService
                 firstMatch++;
             }
 
-            firstMatch = firstMatch == read.Frames.Count ? -1 : firstMatch;
-            frames = firstMatch < 0 ? [] : read.Frames.Skip(firstMatch).ToList();
-            if (firstMatch >= 0)
+            frames = firstMatch == 0 ? read.Frames : read.Frames.Skip(firstMatch).ToList();
+            if (frames.Count > 0)
             {
-                notBefore = null; // found the start; from here on every record counts
+                notBefore = null;
+                break;
+            }
+
+            // Only passed-over records so far: keep going in this call, up to what one full answer may read, rather
+            // than answering empty after every GetRecordsMaxBytes.
+            skipped += read.Frames.Sum(f => (long)f.Layout.DataLength);
+            position = read.Next;
+            if (read.CaughtUp || skipped >= MaxGetRecordsBytes || reads >= MaxSkippingReads)
+            {
+                break;
             }
         }
 
-        var behind = read.CaughtUp || frames.Count == 0 ? 0 : Math.Max(0, (long)(now - frames[^1].Layout.ArrivalTime).TotalMilliseconds);
+        // Not caught up means records wait past this answer: MillisBehindLatest is then at least 1, even when the last
+        // record read arrived this very millisecond, so a consumer reads on instead of pausing as at the tip.
+        var behind = read.CaughtUp ? 0
+            : read.Frames.Count == 0 ? 1
+            : Math.Max(1, (long)(now - read.Frames[^1].Layout.ArrivalTime).TotalMilliseconds);
         if (shard.IsClosed && read.CaughtUp && SequenceNumber.TryParse(shard.EndingSequenceNumber, out var end, out _) && read.Next >= end)
         {
             return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId));

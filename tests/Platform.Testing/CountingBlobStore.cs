@@ -2,17 +2,22 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Platform.Storage;
 
-namespace Platform.Triggers.Tests;
+namespace Platform.Testing;
 
 /// <summary>
 /// Counts the calls made on an <see cref="IBlobStore"/> by container (each call is one storage request on Azure Blob
-/// Storage), so a test can assert what idle triggers cost.
+/// Storage), and the bytes reads ask for, so a test can assert what idle triggers or a read cost in storage.
 /// </summary>
 public class CountingBlobStore : DispatchProxy
 {
     private IBlobStore _inner = null!;
 
+    private long _rangeBytesRequested;
+
     public ConcurrentDictionary<(string Container, string Operation), long> Calls { get; } = new();
+
+    /// <summary>The bytes that ranged reads asked for so far (a read of a whole blob is not counted).</summary>
+    public long RangeBytesRequested => Interlocked.Read(ref _rangeBytesRequested);
 
     public static (IBlobStore Store, CountingBlobStore Counter) Wrap(IBlobStore inner)
     {
@@ -29,6 +34,11 @@ public class CountingBlobStore : DispatchProxy
     {
         var container = args is { Length: > 0 } ? args[0] switch { BlobPath path => path.Container, string name => name, _ => "" } : "";
         Calls.AddOrUpdate((container, targetMethod!.Name), 1, static (_, n) => n + 1);
+        if (targetMethod.Name == nameof(IBlobStore.ReadAsync) && args is [_, BlobRange { Length: { } length }, ..])
+        {
+            Interlocked.Add(ref _rangeBytesRequested, length);
+        }
+
         try
         {
             return targetMethod.Invoke(_inner, args);
