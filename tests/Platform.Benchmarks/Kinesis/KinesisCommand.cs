@@ -62,7 +62,7 @@ internal static class KinesisCommand
         Console.WriteLine();
         Console.WriteLine(markdown);
         Console.WriteLine($"results written to {path}");
-        return rows.All(r => r.Error is null && (r.CountCheckPassed == true || r.Target == KinesisTarget.Ceiling)) ? 0 : 1;
+        return rows.All(r => r.Error is null && (r.CountCheckPassed == true || (r.Target == KinesisTarget.Ceiling && r.CountCheckPassed != false))) ? 0 : 1;
     }
 
     private static async Task<KinesisResultRow> RunTargetAsync(string name, KinesisLoadOptions options, CancellationToken cancellationToken)
