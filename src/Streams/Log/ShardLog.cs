@@ -273,7 +273,7 @@ public sealed partial class ShardLog : IDisposable
 
     /// <summary>
     /// Storage bytes that hold this much record data with room for the frames' headers and keys. A frame that does
-    /// not fit is read again from its start by the next read (and a single frame larger than a read, by a full chunk).
+    /// not fit is read again from its start by the next read (a single frame larger than a read, at its declared length).
     /// </summary>
     private static long FramesFor(long dataBytes)
     {
