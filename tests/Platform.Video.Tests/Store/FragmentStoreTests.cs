@@ -22,6 +22,15 @@ public abstract class FragmentStoreTests : VideoStorageHarness
         return appender;
     }
 
+    /// <summary>Claims the stream for <paramref name="publisher"/> (30 s) and opens its writer, init written.</summary>
+    private async Task<FragmentAppender> ClaimAndOpenAsync(VideoStreamCatalog catalog, FragmentStore fragments, string name, string publisher, string host)
+    {
+        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim(publisher, host, "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
+        var writer = await fragments.OpenWriterAsync(name, publisher, CancellationToken.None);
+        await writer.WriteInitAsync(Init(), CancellationToken.None);
+        return writer;
+    }
+
     [Fact]
     public async Task FragmentNumbers_IncreaseAcrossSessionsAndHosts_EvenWhenTheSecondHostsClockIsBehind()
     {
@@ -313,17 +322,13 @@ public abstract class FragmentStoreTests : VideoStorageHarness
     public async Task AWriterWhoseClaimWasTakenOver_StopsAtItsNextIndexConflict_InsteadOfRenumbering()
     {
         var (catalog, first, name) = await StreamAsync();
-        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim("old", "a", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
-        var stale = await first.OpenWriterAsync(name, "old", CancellationToken.None);
-        await stale.WriteInitAsync(Init(), CancellationToken.None);
+        var stale = await ClaimAndOpenAsync(catalog, first, name, "old", "a");
         await WriteAsync(stale, 2);
 
         // Its claim expires (the host paused); another host takes the stream over and publishes.
         Clock.Advance(TimeSpan.FromSeconds(40));
         var (otherCatalog, other) = Host();
-        Assert.NotNull(await otherCatalog.TryClaimPublisherAsync(name, new PublisherClaim("new", "b", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
-        var current = await other.OpenWriterAsync(name, "new", CancellationToken.None);
-        await current.WriteInitAsync(Init(), CancellationToken.None);
+        var current = await ClaimAndOpenAsync(otherCatalog, other, name, "new", "b");
         var taken = await WriteAsync(current, 1);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => WriteAsync(stale, 1));
@@ -336,17 +341,13 @@ public abstract class FragmentStoreTests : VideoStorageHarness
     {
         var (catalog, first, name) = await StreamAsync();
         Clock.Advance(TimeSpan.FromMinutes(59));
-        Assert.NotNull(await catalog.TryClaimPublisherAsync(name, new PublisherClaim("old", "a", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
-        var stale = await first.OpenWriterAsync(name, "old", CancellationToken.None);
-        await stale.WriteInitAsync(Init(), CancellationToken.None);
+        var stale = await ClaimAndOpenAsync(catalog, first, name, "old", "a");
         await WriteAsync(stale, 2);
 
         // Past the hour the stream has a new publisher on another host, and the stale writer's host reads its fragments.
         Clock.Advance(TimeSpan.FromMinutes(2));
         var (otherCatalog, other) = Host();
-        Assert.NotNull(await otherCatalog.TryClaimPublisherAsync(name, new PublisherClaim("new", "b", "rtmp", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
-        var current = await other.OpenWriterAsync(name, "new", CancellationToken.None);
-        await current.WriteInitAsync(Init(), CancellationToken.None);
+        var current = await ClaimAndOpenAsync(otherCatalog, other, name, "new", "b");
         var taken = await WriteAsync(current, 2);
         var read = await first.ListAsync(name, FragmentTimestampType.ServerTimestamp, Start, Start.AddHours(2), 100, CancellationToken.None);
         Assert.Equal(taken.Select(f => f.Info), read.TakeLast(2));
