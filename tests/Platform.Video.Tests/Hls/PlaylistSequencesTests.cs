@@ -10,26 +10,8 @@ public class PlaylistSequencesTests
         [.. FixtureFragments.Make(count, firstNumber: 0, discontinuity: discontinuity).Select(f => f with { Number = 1_764_000_000_000_000 + (f.Number * 2_000_137) })];
 
     /// <summary>Each fragment's (media, discontinuity) sequence numbers as every successive window of four reports them.</summary>
-    private static Dictionary<long, HashSet<(long, long)>> Slide(PlaylistSequences sequences, HlsDiscontinuityMode mode, List<FragmentInfo> all)
-    {
-        var seen = new Dictionary<long, HashSet<(long, long)>>();
-        for (var start = 0; start + 4 <= all.Count; start++)
-        {
-            var window = all.GetRange(start, 4);
-            var (media, d) = sequences.For("k", mode, window);
-            for (var i = 0; i < window.Count; i++)
-            {
-                if (i > 0 && (mode == HlsDiscontinuityMode.Always || (mode == HlsDiscontinuityMode.OnDiscontinuity && window[i].Discontinuity)))
-                {
-                    d++;
-                }
-
-                (seen.TryGetValue(window[i].Number, out var set) ? set : seen[window[i].Number] = []).Add((media + i, d));
-            }
-        }
-
-        return seen;
-    }
+    private static Dictionary<long, HashSet<(long, long)>> Slide(PlaylistSequences sequences, HlsDiscontinuityMode mode, List<FragmentInfo> all) =>
+        FixtureFragments.Slide(mode, all, window => sequences.For("k", mode, window));
 
     [Fact]
     public void SlidingWindow_GivesEveryFragmentOneConsecutiveMediaSequenceNumber_DespiteSparseFragmentNumbers()

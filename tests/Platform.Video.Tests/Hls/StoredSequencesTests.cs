@@ -20,26 +20,12 @@ public class StoredSequencesTests
 
     /// <summary>Each fragment's (media, discontinuity) sequence numbers as every window of four reports them, following
     /// the tags the playlist writer puts between listed fragments.</summary>
-    private static Dictionary<long, HashSet<(long, long)>> Slide(HlsDiscontinuityMode mode, List<FragmentInfo> all)
-    {
-        var seen = new Dictionary<long, HashSet<(long, long)>>();
-        for (var start = 0; start + 4 <= all.Count; start++)
+    private static Dictionary<long, HashSet<(long, long)>> Slide(HlsDiscontinuityMode mode, List<FragmentInfo> all) =>
+        FixtureFragments.Slide(mode, all, window =>
         {
-            var window = all.GetRange(start, 4);
             Assert.True(StoredSequences.TryFor(mode, window, out var media, out var d));
-            for (var i = 0; i < window.Count; i++)
-            {
-                if (i > 0 && (mode == HlsDiscontinuityMode.Always || (mode == HlsDiscontinuityMode.OnDiscontinuity && window[i].Discontinuity)))
-                {
-                    d++;
-                }
-
-                (seen.TryGetValue(window[i].Number, out var set) ? set : seen[window[i].Number] = []).Add((media + i, d));
-            }
-        }
-
-        return seen;
-    }
+            return (media, d);
+        });
 
     [Theory]
     [InlineData(HlsDiscontinuityMode.Always)]
