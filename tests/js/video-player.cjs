@@ -46,6 +46,7 @@ async function main() {
       status: document.getElementById('status').textContent,
       errors: (window.videoPlayer && window.videoPlayer.errors) || [],
       engine: window.videoPlayer && window.videoPlayer.engine,
+      events: (window.videoPlayer && window.videoPlayer.events) || [],
       buffered: Array.from({ length: document.getElementById('video').buffered.length }, (_, i) =>
         [document.getElementById('video').buffered.start(i), document.getElementById('video').buffered.end(i)]),
     }));
@@ -94,6 +95,10 @@ async function main() {
     await context.close();
     fs.rmSync(userData, { recursive: true, force: true });
   }
+  // The player's event log (playlist windows, loads, appends, seeks) goes last: it explains a failure.
+  report.events = report.last && report.last.events;
+  if (report.last) delete report.last.events;
+  if (report.first) delete report.first.events;
   console.log(JSON.stringify(report));
   process.exit(report.ok ? 0 : 1);
 }

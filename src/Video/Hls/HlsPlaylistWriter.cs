@@ -102,7 +102,12 @@ public static class HlsPlaylistWriter
         return text.ToString();
     }
 
-    /// <summary>The longest fragment's duration (as listed, to the millisecond) rounded up to whole seconds, at least 1.</summary>
+    /// <summary>
+    /// The longest fragment's duration (as listed, to the millisecond) rounded to the nearest whole second, at least 1:
+    /// RFC 8216 §4.3.3.1 bounds each EXTINF rounded to the nearest integer, not rounded up. Players time their live start
+    /// (three target durations from the end) and reloads by it, so a second too many for 2.03 s fragments would start
+    /// them 9 s behind live, a moment from the start of a 10 s live window it slides out of.
+    /// </summary>
     public static int TargetDuration(IReadOnlyList<FragmentInfo> fragments)
     {
         ArgumentNullException.ThrowIfNull(fragments);
@@ -117,7 +122,7 @@ public static class HlsPlaylistWriter
             longest = Math.Max(longest, Milliseconds(fragment.Duration));
         }
 
-        return (int)Math.Max(1, (longest + 999) / 1000);
+        return (int)Math.Max(1, (longest + 500) / 1000);
     }
 
     private static long Milliseconds(TimeSpan duration) => (long)Math.Round(duration.TotalMilliseconds, MidpointRounding.AwayFromZero);

@@ -25,20 +25,32 @@ public class HlsPlaylistWriterTests
     }
 
     [Fact]
-    public void TargetDuration_IsTheLongestFragmentRoundedUp_AndExtinfHasThreeDecimals()
+    public void TargetDuration_IsTheLongestFragmentRoundedToTheNearestSecond_AndExtinfHasThreeDecimals()
     {
         var fragments = FixtureFragments.Make(3);
         fragments[1] = fragments[1] with { Duration = TimeSpan.FromMilliseconds(2_033.4) };
         var lines = Lines(Media(fragments));
 
-        Assert.Contains("#EXT-X-TARGETDURATION:3", lines);
+        Assert.Contains("#EXT-X-TARGETDURATION:2", lines);
         Assert.Equal(["#EXTINF:2.000,", "#EXTINF:2.033,", "#EXTINF:2.000,"], lines.Where(l => l.StartsWith("#EXTINF", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public void TargetDuration_OfExactlyTwoSecondFragments_IsTwo()
+    [Theory]
+    [InlineData(2_000, 2)]
+    [InlineData(2_499, 2)]
+    [InlineData(2_500, 3)]
+    [InlineData(2_501, 3)]
+    [InlineData(400, 1)]
+    [InlineData(9_600, 10)]
+    public void TargetDuration_BoundsEveryExtinfRoundedToTheNearestInteger_AsRfc8216Requires(int longestMilliseconds, int expected)
     {
-        Assert.Equal(2, HlsPlaylistWriter.TargetDuration(FixtureFragments.Make(4)));
+        var fragments = FixtureFragments.Make(4, seconds: 0.3);
+        fragments[2] = fragments[2] with { Duration = TimeSpan.FromMilliseconds(longestMilliseconds) };
+
+        var target = HlsPlaylistWriter.TargetDuration(fragments);
+
+        Assert.Equal(expected, target);
+        Assert.All(fragments, f => Assert.True(Math.Round(f.Duration.TotalSeconds, MidpointRounding.AwayFromZero) <= target));
     }
 
     [Fact]

@@ -9,10 +9,23 @@
   const timeline = $('timeline');
   const bars = $('bars');
   const selection = $('selection');
-  const state = { errors: [], mode: 'idle', engine: null, sessionUrl: null, hls: null, fragments: [], range: null };
+  const state = { errors: [], events: [], mode: 'idle', engine: null, sessionUrl: null, hls: null, fragments: [], range: null };
   window.videoPlayer = state; // tests and curious users read this
 
   const MAX_FRAGMENT_PAGES = 60; // a day of 2-second fragments is 44 pages of 1000
+  const MAX_EVENTS = 200; // the playback event log keeps the newest entries
+  // hls.js starts three target durations from the live edge whatever the window. With the API's default window of 5
+  // fragments, a player that falls behind for a few seconds (a busy machine, a slow first load) finds the window has
+  // slid past its position, and hls.js aborts the load and stalls at the hole. 15 fragments (30 s at 2 s) leave room to
+  // fall behind and let the viewer rewind a little.
+  const LIVE_WINDOW_FRAGMENTS = 15;
+
+  // What the player did, newest last: playlist windows, fragment loads and appends, seeks and stalls. Enough to tell
+  // why playback stopped (a hole, a window that moved on) without a debugger.
+  function logEvent(name, detail) {
+    state.events.push({ at: Math.round(performance.now()), name, t: Math.round(video.currentTime * 1000) / 1000, ...detail });
+    if (state.events.length > MAX_EVENTS) state.events.splice(0, state.events.length - MAX_EVENTS);
+  }
 
   function status(text, isError) {
     statusLine.textContent = text;
@@ -51,6 +64,7 @@
   function play(url, mode) {
     if (state.hls) state.hls.destroy();
     state.errors.length = 0;
+    state.events.length = 0;
     state.mode = mode;
     state.sessionUrl = url;
     if (!window.Hls || !Hls.isSupported()) {
@@ -63,8 +77,15 @@
     state.hls = hls;
     hls.on(Hls.Events.ERROR, (_, data) => {
       state.errors.push({ type: data.type, details: data.details, fatal: data.fatal, at: video.currentTime });
+      logEvent('error', { details: data.details, fatal: data.fatal, sn: data.frag && data.frag.sn });
       if (data.fatal) status(`Playback error: ${data.details}`, true);
     });
+    const round = (x) => Math.round(x * 1000) / 1000;
+    hls.on(Hls.Events.LEVEL_UPDATED, (_, { details }) => logEvent('playlist', {
+      first: details.startSN, last: details.endSN, start: round(details.fragmentStart), end: round(details.edge),
+    }));
+    hls.on(Hls.Events.FRAG_LOADING, (_, { frag }) => logEvent('load', { sn: frag.sn, start: round(frag.start) }));
+    hls.on(Hls.Events.FRAG_BUFFERED, (_, { frag }) => logEvent('buffered', { sn: frag.sn, start: round(frag.start), end: round(frag.end) }));
     // Start once media is buffered, not on the manifest: a playing element with nothing to decode counts as a stall.
     hls.once(Hls.Events.FRAG_BUFFERED, () => video.play().catch(() => {}));
     hls.loadSource(url);
@@ -77,6 +98,7 @@
     try {
       const { HLSStreamingSessionURL } = await api('getHLSStreamingSessionURL', {
         StreamName: stream, PlaybackMode: 'LIVE', DiscontinuityMode: 'ON_DISCONTINUITY', DisplayFragmentTimestamp: 'ALWAYS', Expires: 43200,
+        MaxMediaPlaylistFragmentResults: LIVE_WINDOW_FRAGMENTS,
       });
       status(`Live: ${stream}`);
       play(HLSStreamingSessionURL, 'live');
@@ -202,6 +224,7 @@
     playRange(from, to);
   });
   $('live').addEventListener('click', watchLive);
+  for (const name of ['seeking', 'waiting', 'playing']) video.addEventListener(name, () => logEvent(name, {}));
   $('refresh').addEventListener('click', () => loadStreams().then(loadTimeline).catch((e) => status(e.message, true)));
   $('span').addEventListener('change', loadTimeline);
   streamSelect.addEventListener('change', loadTimeline);
