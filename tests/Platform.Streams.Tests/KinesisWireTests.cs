@@ -107,6 +107,24 @@ public sealed class KinesisWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ArrivalTimestamps_AreWrittenAsEpochSeconds_AsDecimalDivisionPrintsThem()
+    {
+        var random = new Random(1201);
+        var values = new List<long> { 0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 1796112625961, 1796112625900, 1796112625000, -1, -500, -1000, -1001, long.MaxValue, long.MinValue };
+        for (var i = 0; i < 5000; i++)
+        {
+            values.Add(random.NextInt64(0, 4_000_000_000_000));
+        }
+
+        Span<byte> text = stackalloc byte[KinesisApi.MaxEpochSecondsBytes];
+        foreach (var milliseconds in values)
+        {
+            var written = KinesisApi.FormatEpochSeconds(milliseconds, text);
+            Assert.Equal((milliseconds / 1000m).ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.ASCII.GetString(text[..written]));
+        }
+    }
+
+    [Fact]
     public async Task PutRecords_StoresRandomDataOfEverySize_ExactlyAsSent()
     {
         // Sizes on both sides of the stack scratch limit (4 KiB decoded) and of base64's padding cases.

@@ -44,6 +44,33 @@ public sealed class SequenceNumberTests
     }
 
     [Fact]
+    public void FormatUtf8_WritesTheDigitsOfTheDefiningSum_ForEdgeAndRandomPositions()
+    {
+        var random = new Random(20261201);
+        var positions = new List<SequenceNumber>
+        {
+            new(0, 0), new(0, 1), new(0, 999_999_999), new(0, 1_000_000_000), new(0, uint.MaxValue), new(0, (long)uint.MaxValue + 1),
+            new(0, SequenceNumber.MaxOffset), new(1, 0), new(255, SequenceNumber.MaxOffset), new(1u << 24, 0), new(uint.MaxValue, 0),
+            new(uint.MaxValue, SequenceNumber.MaxOffset),
+        };
+        for (var i = 0; i < 2000; i++)
+        {
+            positions.Add(new SequenceNumber((uint)random.NextInt64(0, (long)uint.MaxValue + 1), random.NextInt64(0, SequenceNumber.MaxOffset + 1)));
+        }
+
+        Span<byte> digits = stackalloc byte[SequenceNumber.Digits];
+        foreach (var position in positions)
+        {
+            // 10^55 + 2^72 + segment·2^40 + offset, by BigInteger: the definition, not the code under test.
+            var expected = System.Numerics.BigInteger.Pow(10, 55) + (System.Numerics.BigInteger.One << 72)
+                + ((System.Numerics.BigInteger)position.Segment << 40) + position.Offset;
+            position.FormatUtf8(digits);
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.ASCII.GetString(digits));
+            Assert.Equal(position.ToString(), System.Text.Encoding.ASCII.GetString(digits));
+        }
+    }
+
+    [Fact]
     public void OffsetsBeyondFortyBits_CannotBeFormatted() =>
         Assert.Throws<InvalidOperationException>(() => new SequenceNumber(0, SequenceNumber.MaxOffset + 1).ToString());
 }

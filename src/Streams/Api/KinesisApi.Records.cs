@@ -86,17 +86,52 @@ public static partial class KinesisApi
     internal static void WriteRecords(Utf8JsonWriter json, IReadOnlyList<StoredFrame> frames, int from, int to)
     {
         Span<byte> digits = stackalloc byte[SequenceNumber.Digits];
+        Span<byte> seconds = stackalloc byte[MaxEpochSecondsBytes];
         for (var i = from; i < to; i++)
         {
             var frame = frames[i];
             frame.SequenceNumber.FormatUtf8(digits);
             json.WriteStartObject();
             json.WriteString("SequenceNumber"u8, digits);
-            json.WriteNumber("ApproximateArrivalTimestamp"u8, frame.Layout.ArrivalUnixMs / 1000m);
+            json.WritePropertyName("ApproximateArrivalTimestamp"u8);
+            json.WriteRawValue(seconds[..FormatEpochSeconds(frame.Layout.ArrivalUnixMs, seconds)], skipInputValidation: true);
             json.WriteBase64String("Data"u8, frame.Data);
             json.WriteString("PartitionKey"u8, frame.PartitionKeyUtf8);
             json.WriteEndObject();
         }
+    }
+
+    /// <summary>Room for any <see cref="long"/> of milliseconds as seconds: sign, 16 digits, point, 3 decimals.</summary>
+    internal const int MaxEpochSecondsBytes = 24;
+
+    /// <summary>
+    /// Writes Unix milliseconds as the JSON number of seconds Kinesis's timestamps are (1796112625.961), with the
+    /// decimals a decimal division would keep (trailing zeros dropped, no point for whole seconds), without decimal
+    /// arithmetic: every record of an answer carries one. Returns the bytes written.
+    /// </summary>
+    internal static int FormatEpochSeconds(long unixMilliseconds, Span<byte> destination)
+    {
+        var written = 0;
+        if (unixMilliseconds < 0)
+        {
+            destination[written++] = (byte)'-';
+        }
+
+        var magnitude = unixMilliseconds == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(unixMilliseconds);
+        Utf8Formatter.TryFormat(magnitude / 1000, destination[written..], out var digits);
+        written += digits;
+        var millis = (int)(magnitude % 1000);
+        if (millis != 0)
+        {
+            destination[written++] = (byte)'.';
+            for (var unit = 100; millis != 0; unit /= 10)
+            {
+                destination[written++] = (byte)('0' + (millis / unit));
+                millis %= unit;
+            }
+        }
+
+        return written;
     }
 
     private static void WriteGetRecordsTail(Utf8JsonWriter json, GetRecordFramesResult result)

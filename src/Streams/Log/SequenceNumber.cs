@@ -45,6 +45,12 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
     }
 
     /// <summary>Writes the 56 ASCII digits of <see cref="ToString"/> into <paramref name="destination"/> (at least <see cref="Digits"/> bytes); no string is made.</summary>
+    /// <remarks>
+    /// Every record of a GetRecords answer is formatted, so this avoids UInt128's general formatter (a tenth of the
+    /// host's time reading back): x &lt; 2^73 is held in three 32-bit limbs and divided by 10^9 three times with
+    /// 64-bit arithmetic, each remainder giving nine digits. 27 digits cover x &lt; 10^23; the rest are the leading
+    /// "1" and zeros.
+    /// </remarks>
     public void FormatUtf8(Span<byte> destination)
     {
         if (Offset is < 0 or > MaxOffset)
@@ -52,11 +58,30 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
             throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
         }
 
-        var x = ((UInt128)Version << 72) + ((UInt128)Segment << 40) + (UInt128)Offset;
         var digits = destination[..Digits];
+        // x = Version·2^72 + Segment·2^40 + Offset, as limbs x = top·2^64 + middle·2^32 + low.
+        ulong top = (ulong)Version << 8 | (ulong)Segment >> 24;
+        ulong middle = ((ulong)Segment << 8 | (ulong)Offset >> 32) & uint.MaxValue;
+        ulong low = (ulong)Offset & uint.MaxValue;
+        const ulong Billion = 1_000_000_000;
+        for (var end = Digits; end > Digits - 27; end -= 9)
+        {
+            var carry = top % Billion;
+            top /= Billion;
+            var current = carry << 32 | middle;
+            middle = current / Billion;
+            current = (current % Billion) << 32 | low;
+            low = current / Billion;
+            var chunk = (uint)(current % Billion);
+            for (var d = end - 1; d >= end - 9; d--)
+            {
+                digits[d] = (byte)('0' + (chunk % 10));
+                chunk /= 10;
+            }
+        }
+
         digits[0] = (byte)'1';
-        digits[1..].Fill((byte)'0');
-        x.TryFormat(digits[(Digits - 23)..], out _, "D23", CultureInfo.InvariantCulture);
+        digits[1..(Digits - 27)].Fill((byte)'0');
     }
 
     /// <summary>
