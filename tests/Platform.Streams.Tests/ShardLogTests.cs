@@ -156,6 +156,31 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FrameReads_HandTheirPooledBuffersBack_OnDispose_WhileDecodedRecordsKeepTheirData()
+    {
+        using var log = await OpenAsync();
+        await log.AppendAsync([.. Enumerable.Range(0, 50).Select(i => Record($"k{i}", $"record {i} " + new string('x', 900)))]);
+
+        var frames = await log.ReadFramesAsync(new SequenceNumber(0, 0), 50, long.MaxValue);
+        Assert.Equal(50, frames.Frames.Count);
+        var records = frames.Frames.Select(f => f.ToRecord()).ToList();
+        frames.Dispose();
+        frames.Dispose(); // twice is harmless: nothing goes back to the pool twice
+
+        Assert.Empty(frames.Frames); // no slice of a buffer that is someone else's now
+        // Reads that rent the same buffers and overwrite them do not reach records decoded earlier.
+        await log.AppendAsync([.. Enumerable.Range(0, 50).Select(i => Record($"z{i}", new string('z', 950)))]);
+        for (var i = 0; i < 4; i++)
+        {
+            using var other = await log.ReadFramesAsync(new SequenceNumber(0, 0), 100, long.MaxValue);
+            Assert.Equal(100, other.Frames.Count);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"record {i} " + new string('x', 900)), records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"k{i}"), records.Select(r => r.Record.PartitionKey));
+    }
+
+    [Fact]
     public async Task ReadingAFewSmallRecords_FetchesLittleFromStorage_NotAWholeReadChunk()
     {
         var (counting, counter) = CountingBlobStore.Wrap(Store);

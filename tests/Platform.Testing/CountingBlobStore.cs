@@ -6,7 +6,7 @@ namespace Platform.Testing;
 
 /// <summary>
 /// Counts the calls made on an <see cref="IBlobStore"/> by container (each call is one storage request on Azure Blob
-/// Storage), and the bytes reads ask for, so a test can assert what idle triggers or a read cost in storage.
+/// Storage), and the bytes reads ask for (a range's length, or the buffer a read into one fills), so a test can assert what idle triggers or a read cost in storage.
 /// </summary>
 public class CountingBlobStore : DispatchProxy
 {
@@ -37,6 +37,10 @@ public class CountingBlobStore : DispatchProxy
         if (targetMethod.Name == nameof(IBlobStore.ReadAsync) && args is [_, BlobRange { Length: { } length }, ..])
         {
             Interlocked.Add(ref _rangeBytesRequested, length);
+        }
+        else if (targetMethod.Name == nameof(IBlobStore.ReadIntoAsync) && args is [_, _, Memory<byte> destination, ..])
+        {
+            Interlocked.Add(ref _rangeBytesRequested, destination.Length);
         }
 
         try

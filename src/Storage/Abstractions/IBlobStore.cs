@@ -45,6 +45,14 @@ public interface IBlobStore
     /// <summary>Reads the whole blob or a byte range of it, with the properties of the version read.</summary>
     Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the bytes from <paramref name="offset"/> into <paramref name="destination"/>, as many as fit and the blob
+    /// holds, for readers that reuse their buffers (a shard log reading a megabyte per GetRecords would otherwise
+    /// allocate one each time). The download's content is the filled start of <paramref name="destination"/>.
+    /// Fails as <see cref="ReadAsync"/> does for the range <c>(offset, destination.Length)</c>.
+    /// </summary>
+    Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the blob's properties and metadata.</summary>
     Task<BlobProperties> GetPropertiesAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default);
 

@@ -159,6 +159,40 @@ public sealed partial class AzureBlobStore
         using var response = await SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return Downloaded(path, range, response, content);
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
+    {
+        ValidatePath(path);
+        var range = new BlobRange(offset, destination.Length);
+        BlobRules.ValidateRange(range);
+        ValidateConditions(conditions);
+        using var request = NewRequest(HttpMethod.Get, BlobUris.Blob(_endpoint, path));
+        request.Headers.TryAddWithoutValidation(AzureHeaders.Range, FormatRange(range));
+        AddConditions(request, conditions);
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var filled = 0;
+        while (filled < destination.Length)
+        {
+            var read = await body.ReadAsync(destination[filled..], cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        // The Range header bounds the body; bytes past it (a server that ignored the header) are left unread.
+        return Downloaded(path, range, response, destination[..filled]);
+    }
+
+    private static BlobDownload Downloaded(BlobPath path, BlobRange? range, HttpResponseMessage response, ReadOnlyMemory<byte> content)
+    {
         var length = BlobResponseReader.ReadContentRangeTotal(response) ?? content.Length;
         if (range is { } requested && requested.Offset >= length)
         {

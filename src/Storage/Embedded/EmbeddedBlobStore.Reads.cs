@@ -7,9 +7,22 @@ public sealed partial class EmbeddedBlobStore
 {
     public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
     {
+        BlobRules.ValidateRange(range);
+        return Task.FromResult(ReadRange(path, range, conditions, destination: null, cancellationToken));
+    }
+
+    public Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
+    {
+        var range = new BlobRange(offset, destination.Length);
+        BlobRules.ValidateRange(range);
+        return Task.FromResult(ReadRange(path, range, conditions, destination, cancellationToken));
+    }
+
+    /// <summary>A read of the whole blob or a range, into <paramref name="destination"/> or a new array.</summary>
+    private BlobDownload ReadRange(BlobPath path, BlobRange? range, BlobConditions? conditions, Memory<byte>? destination, CancellationToken cancellationToken)
+    {
         try
         {
-            BlobRules.ValidateRange(range);
             cancellationToken.ThrowIfCancellationRequested();
             var file = _layout.BlobFile(path);
             using var handle = OpenExisting(path, file, write: false);
@@ -29,14 +42,14 @@ public sealed partial class EmbeddedBlobStore
                 throw new BlobStorageException(HttpStatusCode.BadRequest, BlobErrorCodes.InvalidRange, $"Read {count} bytes at most {Array.MaxLength} at a time; use ranges.");
             }
 
-            var content = count == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)count);
-            var read = BlobFile.ReadFully(handle, content, BlobFile.DataOffset + offset);
+            var content = destination is { } into ? into[..(int)count] : count == 0 ? Memory<byte>.Empty : GC.AllocateUninitializedArray<byte>((int)count);
+            var read = BlobFile.ReadFully(handle, content.Span, BlobFile.DataOffset + offset);
             if (read != count)
             {
                 throw Corrupt(path);
             }
 
-            return Task.FromResult(new BlobDownload(state.ToProperties(path.Name, _time.GetUtcNow()), offset, content));
+            return new BlobDownload(state.ToProperties(path.Name, _time.GetUtcNow()), offset, content);
         }
         catch (IOException e)
         {

@@ -56,6 +56,9 @@ public sealed class FaultInjectingBlobStore : IBlobStore
     public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         ReadAsync(ct => _inner.ReadAsync(path, range, conditions, ct), cancellationToken);
 
+    public Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(ct => _inner.ReadIntoAsync(path, offset, destination, conditions, ct), cancellationToken);
+
     public Task<BlobProperties> GetPropertiesAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         ReadAsync(ct => _inner.GetPropertiesAsync(path, conditions, ct), cancellationToken);
 

@@ -70,6 +70,9 @@ public sealed class RetryingBlobStore(IBlobStore inner, RetryOptions? options = 
     public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         RetryAsync((_, ct) => inner.ReadAsync(path, range, conditions, ct), cancellationToken);
 
+    public Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        RetryAsync((_, ct) => inner.ReadIntoAsync(path, offset, destination, conditions, ct), cancellationToken);
+
     public Task<BlobProperties> GetPropertiesAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         RetryAsync((_, ct) => inner.GetPropertiesAsync(path, conditions, ct), cancellationToken);
 

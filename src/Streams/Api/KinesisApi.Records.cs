@@ -59,7 +59,7 @@ public static partial class KinesisApi
     private static async Task GetRecordsAsync(HttpContext context, StreamService service, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         var request = Parse(body, KinesisJson.Wire.GetRecordsRequest);
-        var result = await service.GetRecordFramesAsync(request.ShardIterator, request.Limit, ct);
+        using var result = await service.GetRecordFramesAsync(request.ShardIterator, request.Limit, ct); // the frames are copied into the response before the read's buffers go back
         context.Response.StatusCode = 200;
         context.Response.ContentType = ContentType;
         var output = context.Response.BodyWriter;

@@ -190,7 +190,7 @@ public sealed partial class ShardLog : IDisposable
     /// </summary>
     public async Task<ShardRead> ReadAsync(SequenceNumber from, int maxRecords, long maxBytes, CancellationToken cancellationToken = default)
     {
-        var read = await ReadFramesAsync(from, maxRecords, maxBytes, cancellationToken);
+        using var read = await ReadFramesAsync(from, maxRecords, maxBytes, cancellationToken);
         var records = new List<ShardRecord>(read.Frames.Count);
         foreach (var frame in read.Frames)
         {
@@ -208,53 +208,86 @@ public sealed partial class ShardLog : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         var frames = new List<StoredFrame>(Math.Min(maxRecords, 1024));
+        var rented = new List<byte[]>(2);
         var scanned = Array.Empty<ScannedFrame>();
         List<CorruptRegion>? corrupt = null;
         var position = from;
         long bytes = 0;
         long frameBytes = 0;
         var readBytes = FirstReadBytes(maxRecords, maxBytes);
-        while (frames.Count < maxRecords)
+        try
         {
-            var (chunk, at) = await ReadSegmentAsync(position, readBytes, cancellationToken);
-            position = at;
-            if (chunk is null)
+            while (frames.Count < maxRecords)
             {
-                return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: true);
-            }
-
-            var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
-            var firstCorrupt = corrupt?.Count ?? 0;
-            // Only as many frames as the answer can still take are checked: a small Limit costs a small read and scan.
-            var count = FrameScanner.Locate(chunk.Content.Span, position.Offset, reachedEnd, maxRecords - frames.Count, ref scanned, ref corrupt, out var consumed);
-            StampSegment(corrupt, firstCorrupt, position.Segment);
-            foreach (var found in scanned.AsSpan(0, count))
-            {
-                var sequenceNumber = new SequenceNumber(position.Segment, position.Offset + found.Position);
-                if (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes)
+                var buffer = ArrayPool<byte>.Shared.Rent(readBytes);
+                rented.Add(buffer);
+                var (chunk, at) = await ReadSegmentAsync(position, buffer.AsMemory(0, readBytes), cancellationToken);
+                position = at;
+                if (chunk is null)
                 {
-                    // Regions past the answer's end are met again, and reported then, by the read that continues here.
-                    corrupt?.RemoveAll(c => c.Segment == sequenceNumber.Segment && c.Offset >= sequenceNumber.Offset);
-                    return new ShardFrameRead(frames, sequenceNumber, corrupt ?? [], CaughtUp: false);
+                    return Done(position, caughtUp: true);
                 }
 
-                bytes += found.Layout.DataLength;
-                frameBytes += found.Layout.FrameLength;
-                frames.Add(new StoredFrame(sequenceNumber, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
+                var reachedEnd = position.Offset + chunk.Content.Length >= chunk.Properties.Length;
+                var firstCorrupt = corrupt?.Count ?? 0;
+                // Only as many frames as the answer can still take are checked: a small Limit costs a small read and scan.
+                var count = FrameScanner.Locate(chunk.Content.Span, position.Offset, reachedEnd, maxRecords - frames.Count, ref scanned, ref corrupt, out var consumed);
+                StampSegment(corrupt, firstCorrupt, position.Segment);
+                foreach (var found in scanned.AsSpan(0, count))
+                {
+                    var sequenceNumber = new SequenceNumber(position.Segment, position.Offset + found.Position);
+                    if (frames.Count > 0 && bytes + found.Layout.DataLength > maxBytes)
+                    {
+                        // Regions past the answer's end are met again, and reported then, by the read that continues here.
+                        corrupt?.RemoveAll(c => c.Segment == sequenceNumber.Segment && c.Offset >= sequenceNumber.Offset);
+                        return Done(sequenceNumber, caughtUp: false);
+                    }
+
+                    bytes += found.Layout.DataLength;
+                    frameBytes += found.Layout.FrameLength;
+                    frames.Add(new StoredFrame(sequenceNumber, chunk.Content.Slice(found.Position, found.Layout.FrameLength), found.Layout));
+                }
+
+                position = new SequenceNumber(position.Segment, position.Offset + consumed);
+                readBytes = (count, consumed, reachedEnd) switch
+                {
+                    // One frame longer than the read: read it whole (its header says how long; the chunk holds the largest).
+                    (0, 0, false) => ClampRead(RecordFrame.DeclaredLength(chunk.Content.Span)),
+                    // Nothing but damage so far: cross it in full chunks, not in reads sized for a few records.
+                    (0, _, _) => _options.ReadChunkBytes,
+                    _ => NextReadBytes(maxRecords - frames.Count, frames.Count == 0 ? 0 : frameBytes / frames.Count, maxBytes - bytes),
+                };
             }
 
-            position = new SequenceNumber(position.Segment, position.Offset + consumed);
-            readBytes = (count, consumed, reachedEnd) switch
-            {
-                // One frame longer than the read: read it whole (its header says how long; the chunk holds the largest).
-                (0, 0, false) => ClampRead(RecordFrame.DeclaredLength(chunk.Content.Span)),
-                // Nothing but damage so far: cross it in full chunks, not in reads sized for a few records.
-                (0, _, _) => _options.ReadChunkBytes,
-                _ => NextReadBytes(maxRecords - frames.Count, frames.Count == 0 ? 0 : frameBytes / frames.Count, maxBytes - bytes),
-            };
+            return Done(position, caughtUp: false);
+        }
+        catch
+        {
+            ReturnAll(rented);
+            throw;
         }
 
-        return new ShardFrameRead(frames, position, corrupt ?? [], CaughtUp: false);
+        ShardFrameRead Done(SequenceNumber next, bool caughtUp)
+        {
+            // A buffer no frame came from (the read found nothing, or only damage) goes back at once.
+            if (frames.Count == 0)
+            {
+                ReturnAll(rented);
+                return new ShardFrameRead(frames, next, corrupt ?? [], caughtUp);
+            }
+
+            return new ShardFrameRead(frames, next, corrupt ?? [], caughtUp, rented);
+        }
+    }
+
+    private static void ReturnAll(List<byte[]> rented)
+    {
+        foreach (var buffer in rented)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        rented.Clear();
     }
 
     /// <summary>What a read of records guesses a frame takes before it has seen any (a 1 KiB record and its key, with room).</summary>
@@ -291,13 +324,24 @@ public sealed partial class ShardLog : IDisposable
     /// <param name="position">Where to read.</param>
     /// <param name="bytes">Most bytes to read.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    private async Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, CancellationToken cancellationToken)
+    private Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, CancellationToken cancellationToken) =>
+        ReadSegmentAsync(position, bytes, into: null, cancellationToken);
+
+    /// <summary>As <see cref="ReadSegmentAsync(SequenceNumber, int, CancellationToken)"/>, into the caller's buffer (its length is the most to read).</summary>
+    private Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, Memory<byte> into, CancellationToken cancellationToken) =>
+        ReadSegmentAsync(position, into.Length, into, cancellationToken);
+
+    private async Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, Memory<byte>? into, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                return (await _store.ReadAsync(SegmentPath(position.Segment), new BlobRange(position.Offset, bytes), cancellationToken: cancellationToken), position);
+                var path = SegmentPath(position.Segment);
+                var chunk = into is { } destination
+                    ? await _store.ReadIntoAsync(path, position.Offset, destination, cancellationToken: cancellationToken)
+                    : await _store.ReadAsync(path, new BlobRange(position.Offset, bytes), cancellationToken: cancellationToken);
+                return (chunk, position);
             }
             catch (BlobNotFoundException)
             {

@@ -23,8 +23,17 @@ public sealed record ChildShardInfo(string ShardId, IReadOnlyList<string> Parent
 /// <summary>One GetRecords answer.</summary>
 public sealed record GetRecordsResult(IReadOnlyList<ShardRecord> Records, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards);
 
-/// <summary>One GetRecords answer with the records as stored frames.</summary>
-public sealed record GetRecordFramesResult(IReadOnlyList<StoredFrame> Frames, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards);
+/// <summary>
+/// One GetRecords answer with the records as stored frames: slices of the read's pooled buffers, valid until the
+/// answer is disposed (see <see cref="ShardFrameRead"/>).
+/// </summary>
+public sealed record GetRecordFramesResult(IReadOnlyList<StoredFrame> Frames, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards) : IDisposable
+{
+    /// <summary>The read the frames are slices of.</summary>
+    internal ShardFrameRead? Read { get; init; }
+
+    public void Dispose() => Read?.Dispose();
+}
 
 /// <summary>Shard iterator types.</summary>
 public static class IteratorType
@@ -401,7 +410,7 @@ public sealed partial class StreamService
 
     public async Task<GetRecordsResult> GetRecordsAsync(string? iterator, int? limit, CancellationToken cancellationToken)
     {
-        var read = await GetRecordFramesAsync(iterator, limit, cancellationToken);
+        using var read = await GetRecordFramesAsync(iterator, limit, cancellationToken);
         var records = new ShardRecord[read.Frames.Count];
         for (var i = 0; i < records.Length; i++)
         {
@@ -426,61 +435,70 @@ public sealed partial class StreamService
         var position = state.Position;
         var notBefore = state.NotBefore;
         IReadOnlyList<StoredFrame> frames;
-        ShardFrameRead read;
+        ShardFrameRead? read = null;
         long skipped = 0;
         var reads = 0;
-        while (true)
+        try
         {
-            reads++;
-            read = await handle.Log.ReadFramesAsync(position, max, maxBytes, cancellationToken);
-            if (read.Corrupt.Count > 0)
+            while (true)
             {
-                StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
+                reads++;
+                read?.Dispose(); // an earlier read of records all before an AT_TIMESTAMP time
+                read = await handle.Log.ReadFramesAsync(position, max, maxBytes, cancellationToken);
+                if (read.Corrupt.Count > 0)
+                {
+                    StreamLog.CorruptSkipped(_logger, read.Corrupt.Count, document.Name, shardId, read.Corrupt[0].Segment, read.Corrupt[0].Offset);
+                }
+
+                frames = read.Frames;
+                if (notBefore is null)
+                {
+                    break;
+                }
+
+                // AT_TIMESTAMP: records before the time are passed over; from the first one at or after it, all count.
+                var notBeforeMs = notBefore.Value.ToUnixTimeMilliseconds();
+                var firstMatch = 0;
+                while (firstMatch < read.Frames.Count && read.Frames[firstMatch].Layout.ArrivalUnixMs < notBeforeMs)
+                {
+                    firstMatch++;
+                }
+
+                frames = firstMatch == 0 ? read.Frames : read.Frames.Skip(firstMatch).ToList();
+                if (frames.Count > 0)
+                {
+                    notBefore = null;
+                    break;
+                }
+
+                // Only passed-over records so far: keep going in this call, up to what one full answer may read, rather
+                // than answering empty after every GetRecordsMaxBytes.
+                skipped += read.Frames.Sum(f => (long)f.Layout.DataLength);
+                position = read.Next;
+                if (read.CaughtUp || skipped >= MaxGetRecordsBytes || reads >= MaxSkippingReads)
+                {
+                    break;
+                }
             }
 
-            frames = read.Frames;
-            if (notBefore is null)
+            // Not caught up means records wait past this answer: MillisBehindLatest is then at least 1, even when the last
+            // record read arrived this very millisecond, so a consumer reads on instead of pausing as at the tip.
+            var behind = read.CaughtUp ? 0
+                : read.Frames.Count == 0 ? 1
+                : Math.Max(1, (long)(now - read.Frames[^1].Layout.ArrivalTime).TotalMilliseconds);
+            if (shard.IsClosed && read.CaughtUp && SequenceNumber.TryParse(shard.EndingSequenceNumber, out var end, out _) && read.Next >= end)
             {
-                break;
+                return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId)) { Read = read };
             }
 
-            // AT_TIMESTAMP: records before the time are passed over; from the first one at or after it, all count.
-            var notBeforeMs = notBefore.Value.ToUnixTimeMilliseconds();
-            var firstMatch = 0;
-            while (firstMatch < read.Frames.Count && read.Frames[firstMatch].Layout.ArrivalUnixMs < notBeforeMs)
-            {
-                firstMatch++;
-            }
-
-            frames = firstMatch == 0 ? read.Frames : read.Frames.Skip(firstMatch).ToList();
-            if (frames.Count > 0)
-            {
-                notBefore = null;
-                break;
-            }
-
-            // Only passed-over records so far: keep going in this call, up to what one full answer may read, rather
-            // than answering empty after every GetRecordsMaxBytes.
-            skipped += read.Frames.Sum(f => (long)f.Layout.DataLength);
-            position = read.Next;
-            if (read.CaughtUp || skipped >= MaxGetRecordsBytes || reads >= MaxSkippingReads)
-            {
-                break;
-            }
+            var next = _iterators.Encode(state with { Position = read.Next, NotBefore = notBefore, IssuedAt = now });
+            return new GetRecordFramesResult(frames, next, behind, null) { Read = read };
         }
-
-        // Not caught up means records wait past this answer: MillisBehindLatest is then at least 1, even when the last
-        // record read arrived this very millisecond, so a consumer reads on instead of pausing as at the tip.
-        var behind = read.CaughtUp ? 0
-            : read.Frames.Count == 0 ? 1
-            : Math.Max(1, (long)(now - read.Frames[^1].Layout.ArrivalTime).TotalMilliseconds);
-        if (shard.IsClosed && read.CaughtUp && SequenceNumber.TryParse(shard.EndingSequenceNumber, out var end, out _) && read.Next >= end)
+        catch
         {
-            return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId));
+            read?.Dispose();
+            throw;
         }
-
-        var next = _iterators.Encode(state with { Position = read.Next, NotBefore = notBefore, IssuedAt = now });
-        return new GetRecordFramesResult(frames, next, behind, null);
     }
 
     /// <summary>

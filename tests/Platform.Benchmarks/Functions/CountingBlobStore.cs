@@ -37,6 +37,9 @@ internal sealed class CountingBlobStore(IBlobStore inner) : IBlobStore, IDisposa
     public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         Count("Read", path.Container, false, inner.ReadAsync(path, range, conditions, cancellationToken));
 
+    public Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        Count("Read", path.Container, false, inner.ReadIntoAsync(path, offset, destination, conditions, cancellationToken));
+
     public Task<BlobProperties> GetPropertiesAsync(BlobPath path, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
         Count("GetProperties", path.Container, false, inner.GetPropertiesAsync(path, conditions, cancellationToken));
 

@@ -131,6 +131,41 @@ public abstract partial class BlobStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadInto_FillsTheCallersBuffer_WithTheBytesThatExist_AndLeavesTheRestAlone()
+    {
+        var path = new BlobPath(await NewContainerAsync(), "into");
+        var put = await Store.PutBlockBlobAsync(path, Bytes("0123456789"));
+        var buffer = Enumerable.Repeat((byte)'#', 16).ToArray();
+
+        var middle = await Store.ReadIntoAsync(path, 3, buffer.AsMemory(0, 3));
+        Assert.Equal("345", Text(middle.Content));
+        Assert.Equal("345#############", Encoding.UTF8.GetString(buffer));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(middle.Content, out var segment) && segment.Array == buffer, "the content is the caller's buffer, not a copy");
+
+        var tail = await Store.ReadIntoAsync(path, 6, buffer.AsMemory(4));
+        Assert.Equal("6789", Text(tail.Content));
+        Assert.Equal(6, tail.Offset);
+        Assert.Equal(10, tail.Properties.Length);
+        Assert.Equal(put.ETag, tail.Properties.ETag);
+        Assert.Equal("345#6789########", Encoding.UTF8.GetString(buffer));
+    }
+
+    [Fact]
+    public async Task ReadInto_AtOrPastTheEnd_FailsWithInvalidRange_AndAMissingBlobWithBlobNotFound()
+    {
+        var container = await NewContainerAsync();
+        var path = new BlobPath(container, "short");
+        await Store.PutBlockBlobAsync(path, Bytes("abc"));
+        var buffer = new byte[8];
+
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => Store.ReadIntoAsync(path, 3, buffer));
+        Assert.Equal(BlobErrorCodes.InvalidRange, error.ErrorCode);
+        Assert.Equal(416, (int)error.Status);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.ReadIntoAsync(new BlobPath(container, "nope"), 0, buffer));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReadIntoAsync(path, 0, Memory<byte>.Empty));
+    }
+
+    [Fact]
     public async Task ReadingAMissingBlob_FailsWithBlobNotFound()
     {
         var container = await NewContainerAsync();
