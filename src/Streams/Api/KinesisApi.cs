@@ -33,6 +33,12 @@ public static partial class KinesisApi
     /// <summary>Largest request body accepted: a full PutRecords (5 MiB of data) in base64 with room for JSON.</summary>
     public const int MaxRequestBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Most body bytes waited for at once: well under what Kestrel buffers before it stops reading the socket
+    /// (1 MiB per HTTP/1.1 connection by default), so waiting for a piece never waits on the server's own back-pressure.
+    /// </summary>
+    private const int BodyReadPieceBytes = 256 * 1024;
+
     public static IEndpointConventionBuilder MapKinesisApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/", HandleAsync).WithDisplayName("Kinesis API");
 
@@ -123,11 +129,17 @@ public static partial class KinesisApi
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(4096, request.ContentLength ?? 64 * 1024));
         var length = 0;
         var reader = request.BodyReader;
+        var singleStream = HttpProtocol.IsHttp11(request.Protocol) || HttpProtocol.IsHttp10(request.Protocol);
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                // Over HTTP/1.1, wake once per large piece of the body rather than once per socket read (a 700 KB
+                // PutRecords arrives in dozens). Not over HTTP/2: streams share the connection's flow-control window,
+                // which Kestrel opens again only as bodies are consumed, so several streams each waiting for a piece
+                // could hold the window shut between them.
+                var wanted = singleStream && request.ContentLength is { } declared ? (int)Math.Clamp(declared - length, 1, BodyReadPieceBytes) : 1;
+                var result = await reader.ReadAtLeastAsync(wanted, cancellationToken);
                 var data = result.Buffer;
                 if (length + data.Length > MaxRequestBytes)
                 {
