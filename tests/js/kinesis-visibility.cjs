@@ -19,10 +19,11 @@
 //   --ready-file PATH (written once the LATEST iterators exist), --done-file PATH (written when this
 //   poller stops, whatever the outcome), --wait-seconds S (for the stream to become ACTIVE, 60), --idle-ms MS (stop
 //   once records were seen and none came for this long, 3000), --max-seconds S (hard stop, 180),
-//   --produce-rate R, --seconds S (own producer's duration, 10), --record-size BYTES (own producer, 1024),
+//   --produce-rate R, --seconds S (own producer's measured duration, 10), --warmup-seconds S (own producer:
+//   this long first of records marked warm-up, seen but not measured, 0), --record-size BYTES (own producer, 1024),
 //   --shards N (own stream, 1), --limit N (GetRecords Limit, 10000).
 // Prints one JSON object on stdout: records seen, how many were measured (not warm-up), latency
-// percentiles, and with --produce-rate how many were produced. Compare `measured` with what the
+// percentiles, and with --produce-rate how many were produced (after the warm-up). Compare `measured` with what the
 // producer put: a poller that follows NextShardIterator must see every record (kinesalite, for one,
 // skips records put while a GetRecords is being answered). Exit code 0 when a record was measured.
 
@@ -45,6 +46,7 @@ function options() {
       'max-seconds': { type: 'string', default: '180' },
       'produce-rate': { type: 'string', default: '0' },
       seconds: { type: 'string', default: '10' },
+      'warmup-seconds': { type: 'string', default: '0' },
       'record-size': { type: 'string', default: '1024' },
       shards: { type: 'string', default: '1' },
       limit: { type: 'string', default: '10000' },
@@ -61,6 +63,7 @@ function options() {
     maxSeconds: Number(values['max-seconds']),
     produceRate: Number(values['produce-rate']),
     seconds: Number(values.seconds),
+    warmupSeconds: Number(values['warmup-seconds']),
     recordSize: Number(values['record-size']),
     shards: Number(values.shards),
     limit: Number(values.limit),
@@ -136,7 +139,8 @@ async function produceSteadily(client, o, state) {
   const interval = 1000 / o.produceRate;
   const filler = Buffer.alloc(o.recordSize - 17, 1);
   const start = performance.now();
-  for (let i = 0; performance.now() - start < o.seconds * 1000 && !state.stop; i++) {
+  const warmupMs = o.warmupSeconds * 1000;
+  for (let i = 0; performance.now() - start < warmupMs + o.seconds * 1000 && !state.stop; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 0) {
@@ -144,11 +148,13 @@ async function produceSteadily(client, o, state) {
     }
     const data = Buffer.allocUnsafe(o.recordSize);
     data.writeBigUInt64BE(BigInt(i), 8);
-    data[16] = 0;
+    data[16] = due - start < warmupMs ? 1 : 0; // warm-up records are seen but not measured
     filler.copy(data, 17);
     data.writeDoubleBE(wallClockMs(), 0);
     await client.send(new sdk.PutRecordCommand({ StreamName: o.stream, Data: data, PartitionKey: String(i) }));
-    state.produced++;
+    if (data[16] === 0) {
+      state.produced++; // the records that count, as `measured` does
+    }
   }
 }
 

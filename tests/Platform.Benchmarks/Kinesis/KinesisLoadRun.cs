@@ -57,7 +57,7 @@ internal static class KinesisLoadRun
 
         row = await RunBesidePollerAsync(target, options, row, cancellationToken);
         var idle = await NodeScript.RunAsync(
-            [Script("kinesis-visibility.cjs"), "--endpoint", target.Endpoint, "--http", options.HttpVersion, "--produce-rate", "100", "--seconds", "5", "--record-size", Number(options.RecordSize)],
+            [Script("kinesis-visibility.cjs"), "--endpoint", target.Endpoint, "--http", options.HttpVersion, "--produce-rate", "100", "--seconds", "5", "--warmup-seconds", "2", "--record-size", Number(options.RecordSize)],
             noEnvironment,
             TimeSpan.FromMinutes(3),
             cancellationToken);
