@@ -64,7 +64,9 @@ public sealed class IdlePollingTests
             // flight can fall on either side; per-shard listing would be eight per probe.
             Assert.InRange(Delta(nameof(IBlobStore.ListBlobsAsync)), probes - 1, probes + 1);
             Assert.Equal(0, Delta(nameof(IBlobStore.GetPropertiesAsync)));
-            Assert.InRange(Delta(nameof(IBlobStore.ReadAsync)), 0, 3); // the stream document's cache refresh, at most
+            // No shard is read: what reads there are refresh the stream document (cached for 1 s, so two or three in
+            // 2 s, and a refresh racing the window's edges or another reader at expiry makes one more; CI saw 4).
+            Assert.InRange(Delta(nameof(IBlobStore.ReadAsync)) + Delta(nameof(IBlobStore.ReadIntoAsync)), 0, 6);
         }
         finally
         {

@@ -48,6 +48,27 @@ public sealed class RetryThroughFaultsTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadsIntoACallersBuffer_GoThroughTheFaultsAndRetries_AndFillIt()
+    {
+        var faulty = new FaultInjectingBlobStore(_real, new FaultInjectionOptions { TransientFailureRate = 0.5, Seed = 5 });
+        var store = new RetryingBlobStore(faulty, FastRetries);
+        await store.CreateContainerIfNotExistsAsync("into");
+        var path = new BlobPath("into", "blob");
+        var content = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        await store.PutBlockBlobAsync(path, content);
+
+        var buffer = new byte[1000];
+        for (var offset = 0; offset < content.Length; offset += buffer.Length)
+        {
+            var read = await store.ReadIntoAsync(path, offset, buffer);
+            Assert.Equal(offset, read.Offset);
+            Assert.True(content.AsSpan(offset, buffer.Length).SequenceEqual(read.Content.Span));
+        }
+
+        Assert.True(faulty.TransientFailures > 0, "no fault was injected, so nothing was retried");
+    }
+
+    [Fact]
     public async Task PositionedAppends_RetriedAfterLostResponses_LandExactlyOnce()
     {
         var faulty = new FaultInjectingBlobStore(_real, new FaultInjectionOptions { FailureAfterWriteRate = 0.3, TransientFailureRate = 0.1, Seed = 5 });
