@@ -144,7 +144,15 @@ public sealed partial class AzureBlobStore
     /// range header, so an empty blob reads as empty content. A matching <c>If-None-Match</c> is reported as
     /// <see cref="BlobPreconditionFailedException"/> (<c>ConditionNotMet</c>) rather than a 304.
     /// </remarks>
-    public async Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
+    public Task<BlobDownload> ReadAsync(BlobPath path, BlobRange? range = null, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        ReadRangeAsync(path, range, into: null, conditions, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        ReadRangeAsync(path, new BlobRange(offset, destination.Length), destination, conditions, cancellationToken);
+
+    /// <summary>A read of the whole blob or a range, its body into <paramref name="into"/> or a new array.</summary>
+    private async Task<BlobDownload> ReadRangeAsync(BlobPath path, BlobRange? range, Memory<byte>? into, BlobConditions? conditions, CancellationToken cancellationToken)
     {
         ValidatePath(path);
         BlobRules.ValidateRange(range);
@@ -158,22 +166,11 @@ public sealed partial class AzureBlobStore
         AddConditions(request, conditions);
         using var response = await SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
-        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return Downloaded(path, range, response, content);
-    }
+        if (into is not { } destination)
+        {
+            return Downloaded(path, range, response, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
 
-    /// <inheritdoc/>
-    public async Task<BlobDownload> ReadIntoAsync(BlobPath path, long offset, Memory<byte> destination, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
-    {
-        ValidatePath(path);
-        var range = new BlobRange(offset, destination.Length);
-        BlobRules.ValidateRange(range);
-        ValidateConditions(conditions);
-        using var request = NewRequest(HttpMethod.Get, BlobUris.Blob(_endpoint, path));
-        request.Headers.TryAddWithoutValidation(AzureHeaders.Range, FormatRange(range));
-        AddConditions(request, conditions);
-        using var response = await SendAsync(request, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var filled = 0;
         while (filled < destination.Length)

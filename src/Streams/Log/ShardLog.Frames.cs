@@ -20,7 +20,7 @@ public sealed partial class ShardLog
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         readBytes = Math.Max(readBytes, _options.ReadChunkBytes);
         var frames = reuse ?? [];
-        var (chunk, position) = await ReadSegmentAsync(from, readBytes, cancellationToken);
+        var (chunk, position) = await ReadSegmentAsync(from, readBytes, into: null, cancellationToken);
         if (chunk is null)
         {
             return Empty(position);

@@ -221,7 +221,7 @@ public sealed partial class ShardLog : IDisposable
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(readBytes);
                 rented.Add(buffer);
-                var (chunk, at) = await ReadSegmentAsync(position, buffer.AsMemory(0, readBytes), cancellationToken);
+                var (chunk, at) = await ReadSegmentAsync(position, readBytes, buffer.AsMemory(0, readBytes), cancellationToken);
                 position = at;
                 if (chunk is null)
                 {
@@ -263,7 +263,7 @@ public sealed partial class ShardLog : IDisposable
         }
         catch
         {
-            ReturnAll(rented);
+            ShardFrameRead.Return(rented);
             throw;
         }
 
@@ -272,22 +272,12 @@ public sealed partial class ShardLog : IDisposable
             // A buffer no frame came from (the read found nothing, or only damage) goes back at once.
             if (frames.Count == 0)
             {
-                ReturnAll(rented);
+                ShardFrameRead.Return(rented);
                 return new ShardFrameRead(frames, next, corrupt ?? [], caughtUp);
             }
 
             return new ShardFrameRead(frames, next, corrupt ?? [], caughtUp, rented);
         }
-    }
-
-    private static void ReturnAll(List<byte[]> rented)
-    {
-        foreach (var buffer in rented)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        rented.Clear();
     }
 
     /// <summary>What a read of records guesses a frame takes before it has seen any (a 1 KiB record and its key, with room).</summary>
@@ -323,14 +313,8 @@ public sealed partial class ShardLog : IDisposable
     /// </summary>
     /// <param name="position">Where to read.</param>
     /// <param name="bytes">Most bytes to read.</param>
+    /// <param name="into">The caller's buffer of <paramref name="bytes"/> to read into, or null for a new array.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    private Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, CancellationToken cancellationToken) =>
-        ReadSegmentAsync(position, bytes, into: null, cancellationToken);
-
-    /// <summary>As <see cref="ReadSegmentAsync(SequenceNumber, int, CancellationToken)"/>, into the caller's buffer (its length is the most to read).</summary>
-    private Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, Memory<byte> into, CancellationToken cancellationToken) =>
-        ReadSegmentAsync(position, into.Length, into, cancellationToken);
-
     private async Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, Memory<byte>? into, CancellationToken cancellationToken)
     {
         while (true)

@@ -65,9 +65,17 @@ public sealed class ShardFrameRead : IDisposable
         }
 
         Frames = [];
+        Return(rented);
+    }
+
+    /// <summary>Gives rented read buffers back to the shared pool (and forgets them).</summary>
+    internal static void Return(List<byte[]> rented)
+    {
         foreach (var buffer in rented)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+
+        rented.Clear();
     }
 }
