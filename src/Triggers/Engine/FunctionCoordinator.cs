@@ -45,6 +45,13 @@ public sealed partial class FunctionCoordinator
     /// <summary>Shards this host is processing for the function now.</summary>
     public IReadOnlyCollection<string> OwnedShards => [.. _running.Keys];
 
+    /// <summary>
+    /// When the first lease another host holds becomes claimable if that host has stopped heartbeating (its last
+    /// heartbeat plus the failover time, as of the last round); null when others hold none. The host runs a round
+    /// then rather than up to a round interval later, so a crashed host's shards move at the failover time.
+    /// </summary>
+    public DateTimeOffset? NextOrphaning { get; private set; }
+
     private TimeSpan Failover => TimeSpan.FromSeconds(_host.LeaseFailoverSeconds);
 
     private TimeSpan Drain => TimeSpan.FromSeconds(_host.DrainTimeoutSeconds);
@@ -66,6 +73,7 @@ public sealed partial class FunctionCoordinator
                 Log.StreamMissing(_logger, _function.Name, settings.Stream);
             }
 
+            NextOrphaning = null;
             await StopAllAsync(release: false);
             return;
         }
@@ -74,6 +82,10 @@ public sealed partial class FunctionCoordinator
         var incarnation = stream.Incarnation;
         var leases = (await _leases.ListAsync(_function.Name, settings.Stream, incarnation, cancellationToken)).ToDictionary(l => l.State.ShardId, StringComparer.Ordinal);
         var live = await _leases.LiveHostsAsync(_time.GetUtcNow() - Failover, cancellationToken);
+        NextOrphaning = leases.Values
+            .Where(l => !l.State.Finished && l.State.Owner is { } o && o != _identity.Id && live.ContainsKey(o))
+            .Select(l => (DateTimeOffset?)(live[l.State.Owner!] + Failover))
+            .Min();
 
         // Processors whose lease moved, was asked for, or that ended.
         foreach (var (shard, processor) in _running.ToList())
@@ -141,7 +153,7 @@ public sealed partial class FunctionCoordinator
             states[shard] = states.TryGetValue(shard, out var s) ? s with { Owner = _identity.Id } : new LeaseState { ShardId = shard, Owner = _identity.Id };
         }
 
-        var plan = LeaseBalancer.Plan(_identity.Id, live, eligible, states);
+        var plan = LeaseBalancer.Plan(_identity.Id, [.. live.Keys], eligible, states);
         foreach (var shard in plan.Claim)
         {
             if (!_running.ContainsKey(shard) && !_handovers.ContainsKey(shard))
@@ -179,10 +191,8 @@ public sealed partial class FunctionCoordinator
             return;
         }
 
-        var live = current?.State.Owner is { } owner && owner != _identity.Id
-            ? await _leases.LiveHostsAsync(_time.GetUtcNow() - Failover, cancellationToken)
-            : [];
-        if (current?.State.Owner is { } holder && holder != _identity.Id && live.Contains(holder))
+        if (current?.State.Owner is { } holder && holder != _identity.Id &&
+            (await _leases.LiveHostsAsync(_time.GetUtcNow() - Failover, cancellationToken)).ContainsKey(holder))
         {
             return;
         }

@@ -25,6 +25,7 @@ public sealed partial class StreamTriggerHost : BackgroundService
     private readonly List<FunctionCoordinator> _coordinators;
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly SemaphoreSlim _roundGate = new(1, 1);
+    private static readonly TimeSpan OrphaningMargin = TimeSpan.FromMilliseconds(50);
     private volatile bool _stopping;
     private Task _heartbeats = Task.CompletedTask;
 
@@ -95,7 +96,7 @@ public sealed partial class StreamTriggerHost : BackgroundService
 
             try
             {
-                await Task.Delay(round, _time, stoppingToken);
+                await Task.Delay(UntilNextRound(round), _time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -136,6 +137,22 @@ public sealed partial class StreamTriggerHost : BackgroundService
         _heartbeatStop.Dispose();
         _roundGate.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>
+    /// The round interval, or less when another host's leases become claimable sooner (its heartbeat plus the failover
+    /// time): a crashed host's shards are then taken just after the failover time, not up to a round later.
+    /// </summary>
+    private TimeSpan UntilNextRound(TimeSpan round)
+    {
+        var orphaning = _coordinators.Select(c => c.NextOrphaning).Where(t => t is not null).Min();
+        if (orphaning is not { } at)
+        {
+            return round;
+        }
+
+        var until = at - _time.GetUtcNow() + OrphaningMargin;
+        return until < round ? TimeSpan.FromTicks(Math.Max(until.Ticks, OrphaningMargin.Ticks)) : round;
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)

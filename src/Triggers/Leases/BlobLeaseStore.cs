@@ -110,9 +110,9 @@ public sealed class BlobLeaseStore(IBlobStore store, TimeProvider time) : ILease
             new PutBlobOptions { Metadata = new Dictionary<string, string> { [HeartbeatKey] = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) } },
             cancellationToken);
 
-    public async Task<IReadOnlyList<string>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var live = new List<string>();
+        var live = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         string? token = null;
         do
         {
@@ -124,7 +124,7 @@ public sealed class BlobLeaseStore(IBlobStore store, TimeProvider time) : ILease
                     : DateTimeOffset.MinValue;
                 if (beat > since)
                 {
-                    live.Add(item.Name["hosts/".Length..]);
+                    live[item.Name["hosts/".Length..]] = beat;
                 }
                 else if (beat < time.GetUtcNow() - StaleHostAge)
                 {

@@ -19,8 +19,8 @@ public interface ILeaseStore
     /// host's own view of its freshness is never later than what other hosts read).</summary>
     Task HeartbeatAsync(string hostId, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>The hosts whose last heartbeat is newer than <paramref name="since"/>.</summary>
-    Task<IReadOnlyList<string>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>The hosts whose last heartbeat is newer than <paramref name="since"/>, with that heartbeat's time.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> LiveHostsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Removes a stopping host's heartbeat so others rebalance at once.</summary>
     Task RemoveHostAsync(string hostId, CancellationToken cancellationToken);

@@ -57,6 +57,7 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         await pair.B.KillAsync();
         var killTicks = DateTime.UtcNow.Ticks;
+        output.WriteLine($"B killed at {new DateTime(killTicks, DateTimeKind.Utc):HH:mm:ss.fff}");
         var killedAt = pair.Probe.Read().Count;
 
         var takeover = await WaitForTakeoverAsync(pair.Probe, "A", bShards, killedAt, TimeSpan.FromSeconds(20), pair);
@@ -68,7 +69,11 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var failover = TimeSpan.FromSeconds(failoverSeconds);
         var latest = takeover.Values.Max(ticks => TimeSpan.FromTicks(ticks - killTicks));
         output.WriteLine($"B held {string.Join(", ", bShards)}; A invoked them {string.Join(", ", takeover.Select(t => $"{t.Key} after {TimeSpan.FromTicks(t.Value - killTicks).TotalSeconds:F2} s"))} of the kill");
-        Assert.True(latest <= failover + TimeSpan.FromSeconds(3), $"The survivor took {latest.TotalSeconds:F1} s to invoke the dead host's shards; the failover time is {failover.TotalSeconds} s.");
+        // B's last heartbeat is at most a fifth of the failover time old at the kill, and A runs a round just after that
+        // heartbeat plus the failover time, so A claims within the failover time of the kill; the slack covers the claim
+        // writes and the first read and invocation on a loaded 2-core machine (CI once took 4 s for those, before rounds
+        // were aligned with the failover time), while a host that waited a second failover time would still fail.
+        Assert.True(latest <= failover + TimeSpan.FromSeconds(3.5), $"The survivor took {latest.TotalSeconds:F1} s to invoke the dead host's shards; the failover time is {failover.TotalSeconds} s.\n--- A ---\n{pair.A.Output}");
 
         Assert.Empty(producer.Failures);
         Assert.Empty(ProbeAudit.Overlaps(lines, new Dictionary<string, int> { ["B"] = killedAt }));
@@ -168,6 +173,8 @@ public sealed class TriggerFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 ["Host__extensions__streams__checkpointIntervalMilliseconds"] = ((int)checkpointInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 ["Host__extensions__streams__pollIntervalMilliseconds"] = "100",
                 ["Host__extensions__streams__drainTimeoutSeconds"] = "5",
+                ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
             });
             _hosts.Add(host);
             return host;
