@@ -5,13 +5,16 @@ using Platform.Testing;
 namespace Platform.Benchmarks.Kinesis;
 
 /// <summary>
-/// How hard and how long to load each target; the defaults are the peer comparison's. The warm-up is 5 s because a
-/// host started for the run is still compiling its hot paths for the first seconds (tiered JIT); a server in use is
-/// past that, and kinesalite gets the same warm-up.
+/// How hard and how long to load each target; the defaults are the peer comparison's. The warm-up is 20 s because a
+/// host started for the run is still compiling its hot paths well after the first seconds: under a load that keeps
+/// both cores busy, tiered JIT's one background thread gets little CPU. perf on the host between 7 and 15 s of load
+/// (after the 5 s warm-up this used to be) put 38% of its samples on that thread (libclrjit and libcoreclr); after
+/// 21 s it was 3.5%, and the host then needed about half the CPU per record. A server in use is past that; kinesalite
+/// (node's JIT warms too) gets the same warm-up.
 /// </summary>
 internal sealed record KinesisLoadOptions(
     double Seconds = 10,
-    double WarmupSeconds = 5,
+    double WarmupSeconds = 20,
     string HttpVersion = "1",
     int RecordSize = 1024,
     int Batch = 500,
