@@ -86,5 +86,5 @@ internal static class KinesisCommand
     private static string Summary(KinesisResultRow r) => r.Error is not null
         ? $"{r.Target}: {r.Error}"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{r.Target}: put {r.PutRecordsPerSecond:0} rec/s (p50 {r.PutP50Ms:0.0} ms, p99 {r.PutP99Ms:0.0} ms), read {r.ReadRecordsPerSecond:0} rec/s, put→visible p50 {r.VisibleP50Ms:0.0} ms p99 {r.VisibleP99Ms:0.0} ms seen {r.VisibleSeen:P0} (idle p50 {r.IdleVisibleP50Ms:0.0} ms p99 {r.IdleVisibleP99Ms:0.0} ms seen {r.IdleVisibleSeen:P0}), check {(r.CountCheckPassed == true ? "ok" : "FAILED")}");
+            $"{r.Target}: put {r.PutRecordsPerSecond:0} rec/s (p50 {r.PutP50Ms:0.0} ms, p99 {r.PutP99Ms:0.0} ms), read {r.ReadRecordsPerSecond:0} rec/s, put→visible p50 {r.VisibleP50Ms:0.0} ms p99 {r.VisibleP99Ms:0.0} ms seen {r.VisibleSeen:P0} (idle p50 {r.IdleVisibleP50Ms:0.0} ms p99 {r.IdleVisibleP99Ms:0.0} ms seen {r.IdleVisibleSeen:P0}), check {r.CountCheckPassed switch { true => "ok", false => "FAILED", null => "not made" }}");
 }
