@@ -205,6 +205,47 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATailReadThatTakesTheLastRecords_IsCaughtUpAfterOneStorageRead_WithoutProbingPastTheEnd()
+    {
+        var (counting, counter) = CountingBlobStore.Wrap(Store);
+        using var log = await ShardLog.OpenAsync(counting, _container, "streams/orders/shardId-000000000000");
+        var appended = await log.AppendAsync([Record("a", "one"), Record("b", "two")]);
+
+        counter.Calls.Clear();
+        var read = await log.ReadAsync(appended[0], 100);
+
+        Assert.Equal(new[] { "one", "two" }, read.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+        Assert.True(read.CaughtUp);
+        Assert.Equal(1, counter.CallsOn(_container));
+
+        // At the end, with nothing new, the next read says so; a record appended later is found from the same position.
+        var empty = await log.ReadAsync(read.Next, 100);
+        Assert.Empty(empty.Records);
+        Assert.True(empty.CaughtUp);
+        Assert.Equal(read.Next, empty.Next);
+        await log.AppendAsync([Record("c", "three")]);
+        var next = await log.ReadAsync(empty.Next, 100);
+        Assert.Equal(new[] { "three" }, next.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+    }
+
+    [Fact]
+    public async Task AReadThatEndsAtASealedSegmentsEnd_GoesOnIntoTheNextSegment_InTheSameCall()
+    {
+        using var log = await OpenAsync(SmallSegments);
+        var records = Enumerable.Range(0, 12).Select(i => Record($"k{i}", new string('x', 900))).ToList();
+        foreach (var record in records)
+        {
+            await log.AppendAsync([record]); // 4 KiB segments: these roll a few times
+        }
+
+        var first = await log.ReadAsync(new SequenceNumber(0, 0), 100);
+
+        Assert.True(first.Next.Segment > 0, "the records did not roll over into a second segment");
+        Assert.Equal(records.Select(r => r.PartitionKey), first.Records.Select(r => r.Record.PartitionKey));
+        Assert.True(first.CaughtUp);
+    }
+
+    [Fact]
     public async Task ConcurrentWritersOnTwoHosts_EachRecordIsReadOnce_InSequenceOrder()
     {
         using var hostA = await OpenAsync(SmallSegments);

@@ -249,6 +249,13 @@ public sealed partial class ShardLog : IDisposable
                 }
 
                 position = new SequenceNumber(position.Segment, position.Offset + consumed);
+                if (position.Offset >= chunk.Properties.Length && !chunk.Properties.IsSealed)
+                {
+                    // Everything the open segment held when read is taken: caught up, as the read at its end would say,
+                    // without that read (a refused range, then a properties call: two more storage requests per tail poll).
+                    return Done(position, caughtUp: true);
+                }
+
                 readBytes = (count, consumed, reachedEnd) switch
                 {
                     // One frame longer than the read: read it whole (its header says how long; the chunk holds the largest).
