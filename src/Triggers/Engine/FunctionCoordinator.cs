@@ -82,10 +82,7 @@ public sealed partial class FunctionCoordinator
         var incarnation = stream.Incarnation;
         var leases = (await _leases.ListAsync(_function.Name, settings.Stream, incarnation, cancellationToken)).ToDictionary(l => l.State.ShardId, StringComparer.Ordinal);
         var live = await _leases.LiveHostsAsync(_time.GetUtcNow() - Failover, cancellationToken);
-        NextOrphaning = leases.Values
-            .Where(l => !l.State.Finished && l.State.Owner is { } o && o != _identity.Id && live.ContainsKey(o))
-            .Select(l => (DateTimeOffset?)(live[l.State.Owner!] + Failover))
-            .Min();
+        NextOrphaning = LeaseBalancer.NextOrphaning(_identity.Id, live, leases.Values.Select(l => l.State), Failover);
 
         // Processors whose lease moved, was asked for, or that ended.
         foreach (var (shard, processor) in _running.ToList())

@@ -139,19 +139,22 @@ public sealed partial class StreamTriggerHost : BackgroundService
         base.Dispose();
     }
 
+    private TimeSpan UntilNextRound(TimeSpan round) =>
+        UntilNextRound(round, _coordinators.Select(c => c.NextOrphaning).Where(t => t is not null).Min(), _time.GetUtcNow());
+
     /// <summary>
-    /// The round interval, or less when another host's leases become claimable sooner (its heartbeat plus the failover
-    /// time): a crashed host's shards are then taken just after the failover time, not up to a round later.
+    /// The round interval, or less when another host's leases become claimable sooner (<paramref name="orphaning"/>: its
+    /// heartbeat plus the failover time): a crashed host's shards are then taken just after the failover time, not up to
+    /// a round later. Never less than a small margin, so a time already past does not spin.
     /// </summary>
-    private TimeSpan UntilNextRound(TimeSpan round)
+    internal static TimeSpan UntilNextRound(TimeSpan round, DateTimeOffset? orphaning, DateTimeOffset now)
     {
-        var orphaning = _coordinators.Select(c => c.NextOrphaning).Where(t => t is not null).Min();
         if (orphaning is not { } at)
         {
             return round;
         }
 
-        var until = at - _time.GetUtcNow() + OrphaningMargin;
+        var until = at - now + OrphaningMargin;
         return until < round ? TimeSpan.FromTicks(Math.Max(until.Ticks, OrphaningMargin.Ticks)) : round;
     }
 

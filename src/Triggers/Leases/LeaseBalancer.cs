@@ -56,4 +56,26 @@ public static class LeaseBalancer
 
         return new LeasePlan(claim, release);
     }
+
+    /// <summary>
+    /// When the first shard another live host holds becomes claimable should that host stop heartbeating (its last
+    /// heartbeat plus the failover time); null when other hosts hold no unfinished shard.
+    /// </summary>
+    /// <param name="me">This host.</param>
+    /// <param name="liveHosts">Hosts heartbeating within the failover time, with their last heartbeat.</param>
+    /// <param name="leases">Current lease states.</param>
+    /// <param name="failover">How long a host may go without a heartbeat before its shards may be taken.</param>
+    public static DateTimeOffset? NextOrphaning(string me, IReadOnlyDictionary<string, DateTimeOffset> liveHosts, IEnumerable<LeaseState> leases, TimeSpan failover)
+    {
+        DateTimeOffset? earliest = null;
+        foreach (var lease in leases)
+        {
+            if (!lease.Finished && lease.Owner is { } owner && owner != me && liveHosts.TryGetValue(owner, out var beat) && (earliest is null || beat + failover < earliest))
+            {
+                earliest = beat + failover;
+            }
+        }
+
+        return earliest;
+    }
 }
