@@ -293,7 +293,10 @@ public sealed class RtmpServerTests
     [Fact]
     public async Task AnIdlePublisher_IsClosedAndItsSessionEnded()
     {
-        await using var server = await RtmpTestServer.StartAsync(static o => o.IdleTimeout = TimeSpan.FromMilliseconds(700));
+        // 2 s, not less: the client's connect, createStream and publish each wait for the server's reply, and under CI's
+        // load (several test assemblies on two cores) a gap of more than 700 ms between them once got the connection
+        // closed as idle before the publish was answered.
+        await using var server = await RtmpTestServer.StartAsync(static o => o.IdleTimeout = TimeSpan.FromSeconds(2));
         await using var client = await RawRtmpClient.ConnectAsync(server.Port);
         await client.HandshakeAsync();
         await client.PublishAsync("quiet");
