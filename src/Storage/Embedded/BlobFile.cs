@@ -14,13 +14,14 @@ internal sealed class BlobFile
 {
     public const long DataOffset = 2L * BlobStateCodec.SlotSize;
     private const int FirstRead = 1024;
-    private const int MaxVerified = 100_000;
+    private const int MaxTrackedFiles = 100_000;
 
-    // States whose unsynced region this process has checked (or wrote itself).
-    private readonly ConcurrentDictionary<(string File, Guid Generation, ulong Sequence), byte> _verified = new();
-
-    // States this process has itself made durable with fdatasync.
-    private readonly ConcurrentDictionary<(string File, Guid Generation, ulong Sequence), byte> _durable = new();
+    // What this process knows of each file's latest states: the one it made durable itself, and the two it last wrote
+    // or checked. Only the newest states are ever asked about (a writer asks about the state it just loaded; a reader
+    // checks the newest slot and at most the one before it), so a file needs no more, and forgetting is only a cost
+    // (one more fdatasync or checksum), never a wrong answer. One lookup by path per question, no all-locks Count.
+    private readonly ConcurrentDictionary<string, FileMarks> _marks = new(StringComparer.Ordinal);
+    private int _trackedFiles;
 
     /// <summary>Loads the newest intact state, or null when neither slot holds one.</summary>
     public BlobState? Load(SafeFileHandle handle, string file)
@@ -56,7 +57,7 @@ internal sealed class BlobFile
     /// </summary>
     public void EnsureDurable(SafeFileHandle handle, string file, BlobState current)
     {
-        if (!_durable.ContainsKey((file, current.Generation, current.SlotSequence)))
+        if (!MarksOf(file).IsDurable(current))
         {
             NativeMethods.DataSync(handle);
             MarkDurable(file, current);
@@ -64,16 +65,7 @@ internal sealed class BlobFile
     }
 
     /// <summary>Records that this process synced <paramref name="state"/> to disk.</summary>
-    public void MarkDurable(string file, BlobState state)
-    {
-        if (_durable.Count >= MaxVerified)
-        {
-            _durable.Clear();
-        }
-
-        _durable[(file, state.Generation, state.SlotSequence)] = 0;
-        MarkVerified(file, state);
-    }
+    public void MarkDurable(string file, BlobState state) => MarksOf(file).MarkDurable(state);
 
     /// <summary>Writes the state into the slot its sequence selects; the caller syncs.</summary>
     public void WriteSlot(SafeFileHandle handle, string file, BlobState state)
@@ -102,19 +94,28 @@ internal sealed class BlobFile
 
     public static long SlotOffset(ulong sequence) => (long)(sequence % 2) * BlobStateCodec.SlotSize;
 
-    private void MarkVerified(string file, BlobState state)
+    private void MarkVerified(string file, BlobState state) => MarksOf(file).MarkVerified(state);
+
+    private FileMarks MarksOf(string file)
     {
-        if (_verified.Count >= MaxVerified)
+        if (_marks.TryGetValue(file, out var marks))
         {
-            _verified.Clear();
+            return marks;
         }
 
-        _verified[(file, state.Generation, state.SlotSequence)] = 0;
+        // Deleted blobs' entries are dropped wholesale once there are many; the count is approximate under races.
+        if (Interlocked.Increment(ref _trackedFiles) > MaxTrackedFiles)
+        {
+            _marks.Clear();
+            Interlocked.Exchange(ref _trackedFiles, 1);
+        }
+
+        return _marks.GetOrAdd(file, static _ => new FileMarks());
     }
 
     private bool IsIntact(SafeFileHandle handle, string file, BlobState state)
     {
-        if (state.UnsyncedLength == 0 || _verified.ContainsKey((file, state.Generation, state.SlotSequence)))
+        if (state.UnsyncedLength == 0 || MarksOf(file).IsVerified(state))
         {
             return true;
         }
@@ -179,5 +180,66 @@ internal sealed class BlobFile
         }
 
         return total;
+    }
+
+    /// <summary>One file's latest durable and checked states, by generation and slot sequence.</summary>
+    private sealed class FileMarks
+    {
+        private readonly Lock _lock = new();
+        private StateId _durable;
+        private StateId _verified;
+        private StateId _verifiedBefore;
+
+        public bool IsDurable(BlobState state)
+        {
+            var id = StateId.Of(state);
+            lock (_lock)
+            {
+                return _durable == id;
+            }
+        }
+
+        public void MarkDurable(BlobState state)
+        {
+            var id = StateId.Of(state);
+            lock (_lock)
+            {
+                _durable = id;
+                Remember(id);
+            }
+        }
+
+        public bool IsVerified(BlobState state)
+        {
+            var id = StateId.Of(state);
+            lock (_lock)
+            {
+                return _verified == id || _verifiedBefore == id;
+            }
+        }
+
+        public void MarkVerified(BlobState state)
+        {
+            var id = StateId.Of(state);
+            lock (_lock)
+            {
+                Remember(id);
+            }
+        }
+
+        private void Remember(StateId id)
+        {
+            if (_verified != id)
+            {
+                _verifiedBefore = _verified;
+                _verified = id;
+            }
+        }
+    }
+
+    /// <summary>A state's identity; the default (empty generation) matches no stored state.</summary>
+    private readonly record struct StateId(Guid Generation, ulong Sequence)
+    {
+        public static StateId Of(BlobState state) => new(state.Generation, state.SlotSequence);
     }
 }
