@@ -229,6 +229,55 @@ public abstract class ShardLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APollWithNothingNew_CostsOneStorageRequest_ForRecordAndFrameReadsAlike()
+    {
+        var (counting, counter) = CountingBlobStore.Wrap(Store);
+        using var log = await ShardLog.OpenAsync(counting, _container, "streams/orders/shardId-000000000000");
+        await log.AppendAsync([Record("a", "one"), Record("b", "two")]);
+        var end = (await log.ReadAsync(new SequenceNumber(0, 0), 100)).Next;
+
+        counter.Calls.Clear();
+        var empty = await log.ReadAsync(end, 100);
+        Assert.Empty(empty.Records);
+        Assert.True(empty.CaughtUp);
+        Assert.Equal(end, empty.Next);
+        Assert.Equal(1, counter.CallsOn(_container)); // it was two: a refused range, then a properties call
+
+        counter.Calls.Clear();
+        var frames = await log.ReadFramesAsync(end, 100, 64 * 1024, reuse: null);
+        Assert.Equal(0, frames.Count);
+        Assert.True(frames.CaughtUp);
+        Assert.Equal(1, counter.CallsOn(_container));
+
+        // Polling from the end finds what comes next, from its first byte.
+        await log.AppendAsync([Record("c", "three")]);
+        var next = await log.ReadAsync(empty.Next, 100);
+        Assert.Equal(new[] { "three" }, next.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)));
+        Assert.Equal(end, next.Records[0].SequenceNumber);
+    }
+
+    [Fact]
+    public async Task APollAtTheEndOfASegmentThatWasSealedSince_MovesOnToTheRecordsInTheNextSegment()
+    {
+        using var log = await OpenAsync(SmallSegments);
+        await log.AppendAsync([Record("a", new string('x', 900))]);
+        var caughtUp = await log.ReadAsync(new SequenceNumber(0, 0), 100);
+        Assert.True(caughtUp.CaughtUp);
+        Assert.Equal(0u, caughtUp.Next.Segment);
+
+        // More records than the 4 KiB segment takes: it is sealed and the log goes on in the next one.
+        var later = Enumerable.Range(0, 6).Select(i => Record($"k{i}", new string('y', 900))).ToList();
+        foreach (var record in later)
+        {
+            await log.AppendAsync([record]);
+        }
+
+        var read = await log.ReadAsync(caughtUp.Next, 100);
+        Assert.Equal(later.Select(r => r.PartitionKey), read.Records.Select(r => r.Record.PartitionKey));
+        Assert.True(read.Next.Segment > 0, "the records did not roll over into a second segment");
+    }
+
+    [Fact]
     public async Task AReadThatEndsAtASealedSegmentsEnd_GoesOnIntoTheNextSegment_InTheSameCall()
     {
         using var log = await OpenAsync(SmallSegments);

@@ -219,9 +219,9 @@ public sealed partial class ShardLog : IDisposable
         {
             while (frames.Count < maxRecords)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(readBytes);
+                var buffer = ArrayPool<byte>.Shared.Rent(readBytes + 1); // and the byte before the position (ReadSegmentAsync)
                 rented.Add(buffer);
-                var (chunk, at) = await ReadSegmentAsync(position, readBytes, buffer.AsMemory(0, readBytes), cancellationToken);
+                var (chunk, at) = await ReadSegmentAsync(position, readBytes, buffer, cancellationToken);
                 position = at;
                 if (chunk is null)
                 {
@@ -320,7 +320,7 @@ public sealed partial class ShardLog : IDisposable
     /// </summary>
     /// <param name="position">Where to read.</param>
     /// <param name="bytes">Most bytes to read.</param>
-    /// <param name="into">The caller's buffer of <paramref name="bytes"/> to read into, or null for a new array.</param>
+    /// <param name="into">The caller's buffer to read into, at least <paramref name="bytes"/> + 1 long (the read starts a byte early), or null for a new array.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     private async Task<(BlobDownload? Chunk, SequenceNumber Position)> ReadSegmentAsync(SequenceNumber position, int bytes, Memory<byte>? into, CancellationToken cancellationToken)
     {
@@ -328,11 +328,31 @@ public sealed partial class ShardLog : IDisposable
         {
             try
             {
+                // From one byte before the position when there is one: that range exists even when the position is at
+                // the end of what the segment holds, so a caught-up poll learns the segment's length and sealed flag
+                // from this one request, not from a refused range (an exception) and then a properties call.
                 var path = SegmentPath(position.Segment);
+                var back = position.Offset > 0 ? 1 : 0;
                 var chunk = into is { } destination
-                    ? await _store.ReadIntoAsync(path, position.Offset, destination, cancellationToken: cancellationToken)
-                    : await _store.ReadAsync(path, new BlobRange(position.Offset, bytes), cancellationToken: cancellationToken);
-                return (chunk, position);
+                    ? await _store.ReadIntoAsync(path, position.Offset - back, destination[..(bytes + back)], cancellationToken: cancellationToken)
+                    : await _store.ReadAsync(path, new BlobRange(position.Offset - back, bytes + back), cancellationToken: cancellationToken);
+                if (back > 0)
+                {
+                    chunk = chunk with { Offset = chunk.Offset + back, Content = chunk.Content[back..] };
+                }
+
+                if (!chunk.Content.IsEmpty)
+                {
+                    return (chunk, position);
+                }
+
+                // At the end of the segment as it stands: an open one may still grow; a sealed one leads to the next.
+                if (!chunk.Properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
+                {
+                    return (null, position);
+                }
+
+                position = new SequenceNumber(position.Segment + 1, 0);
             }
             catch (BlobNotFoundException)
             {
