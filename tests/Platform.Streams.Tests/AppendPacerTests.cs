@@ -54,6 +54,32 @@ public sealed class AppendPacerTests
     }
 
     [Fact]
+    public void WithTheDefaultPacing_ASteadyHundredPutsASecond_StopsWaitingSoonAfterABurst()
+    {
+        // A producer on a 10 ms schedule that fell 200 ms behind (a slow start) catches up back to back, then keeps to
+        // its schedule, one put at a time. With the cap exactly at its rate the credit the catch-up spent never came
+        // back, and every later put waited; the default cap leaves room to pay it back.
+        // The host's default (Platform:Streams:MinAppendIntervalMs) and the writer's own.
+        var hostDefault = TimeSpan.FromMilliseconds(new Platform.Streams.Service.StreamsOptions().MinAppendIntervalMs);
+        Assert.Equal(new ShardWriterOptions().MinAppendInterval, hostDefault);
+        var pacer = new AppendPacer(hostDefault, new ShardWriterOptions().AppendBurst);
+        var now = TimeSpan.FromMilliseconds(200);
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 500; i++)
+        {
+            var due = TimeSpan.FromMilliseconds(i * 10);
+            now = now > due ? now : due;
+            var wait = pacer.Reserve(now);
+            waits.Add(wait);
+            now += wait + TimeSpan.FromMilliseconds(1); // the append and the answer; the next put is sent after it
+        }
+
+        // The catch-up is paced, and the lag is paid back at the cap's room above 100 a second (1 ms a put at 9 ms).
+        Assert.Contains(waits.Take(50), w => w > TimeSpan.Zero);
+        Assert.All(waits.Skip(250), w => Assert.Equal(TimeSpan.Zero, w));
+    }
+
+    [Fact]
     public void ABurstOfOne_SpacesEveryAppendByTheInterval()
     {
         var pacer = new AppendPacer(Interval, burst: 1);

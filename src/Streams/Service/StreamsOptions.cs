@@ -23,8 +23,11 @@ public sealed class StreamsOptions
     /// <summary>Size at which a shard's segment blob is sealed and the next one started.</summary>
     public long SegmentMaxBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Least time between two storage appends of one shard in one host (group commit pacing).</summary>
-    public int MinAppendIntervalMs { get; set; } = 10;
+    /// <summary>
+    /// Average least time between two storage appends of one shard in one host (group commit pacing), 9 ms by default:
+    /// at most ~111 appends a second, ~100 under full load, with room above a steady producer of 100 puts a second.
+    /// </summary>
+    public int MinAppendIntervalMs { get; set; } = 9;
 
     /// <summary>How often each host looks for data past retention and for work a crashed host left.</summary>
     public int MaintenanceIntervalSeconds { get; set; } = 60;
