@@ -346,13 +346,12 @@ public sealed partial class ShardLog : IDisposable
                     return (chunk, position);
                 }
 
-                // At the end of the segment as it stands: an open one may still grow; a sealed one leads to the next.
-                if (!chunk.Properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
+                if (await NextSegmentStartAsync(position, chunk.Properties.IsSealed, cancellationToken) is not { } next)
                 {
                     return (null, position);
                 }
 
-                position = new SequenceNumber(position.Segment + 1, 0);
+                position = next;
             }
             catch (BlobNotFoundException)
             {
@@ -373,15 +372,22 @@ public sealed partial class ShardLog : IDisposable
                     continue; // records landed between the read and the seal: read them before moving on
                 }
 
-                if (!properties.IsSealed || !await SegmentExistsAsync(position.Segment + 1, cancellationToken))
+                if (await NextSegmentStartAsync(position, properties.IsSealed, cancellationToken) is not { } next)
                 {
                     return (null, position);
                 }
 
-                position = new SequenceNumber(position.Segment + 1, 0);
+                position = next;
             }
         }
     }
+
+    /// <summary>
+    /// At the end of a segment as it stands: an open one may still grow (null: caught up); a sealed one leads to the
+    /// start of the next, once that exists.
+    /// </summary>
+    private async Task<SequenceNumber?> NextSegmentStartAsync(SequenceNumber end, bool isSealed, CancellationToken cancellationToken) =>
+        isSealed && await SegmentExistsAsync(end.Segment + 1, cancellationToken) ? new SequenceNumber(end.Segment + 1, 0) : null;
 
     /// <summary>Marks the corrupt regions a scan added (from <paramref name="from"/> on) with the segment they are in.</summary>
     private static void StampSegment(List<CorruptRegion>? corrupt, int from, uint segment)
