@@ -31,6 +31,39 @@ public sealed class SequenceNumberTests
         }
     }
 
+    [Fact]
+    public void TheNumberBelowEveryRecord_RoundTrips_AndSortsBelowTheFirstRecordAndAboveNothingElse()
+    {
+        var text = SequenceNumber.BeforeFirst.ToString();
+        var first = new SequenceNumber(0, 0).ToString();
+
+        Assert.Equal(SequenceNumber.Digits, text.Length);
+        Assert.True(SequenceNumber.TryParse(text, out var parsed, out var error), error);
+        Assert.Equal(SequenceNumber.BeforeFirst, parsed);
+        Assert.True(string.CompareOrdinal(text, first) < 0);
+        Assert.Equal(System.Numerics.BigInteger.Parse(first, System.Globalization.CultureInfo.InvariantCulture) - 1, System.Numerics.BigInteger.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(SequenceNumber.BeforeFirst, SequenceNumber.Before(new SequenceNumber(0, 0)));
+        var utf8 = new byte[SequenceNumber.Digits];
+        SequenceNumber.BeforeFirst.FormatUtf8(utf8);
+        Assert.Equal(text, System.Text.Encoding.ASCII.GetString(utf8));
+
+        // One less again is not a number this platform issues.
+        var below = (System.Numerics.BigInteger.Parse(text, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(SequenceNumber.TryParse(below, out _, out _));
+    }
+
+    [Fact]
+    public void TheNumberBeforeAPosition_IsOneLess_AndCrossesBackIntoTheSegmentBefore()
+    {
+        Assert.Equal(new SequenceNumber(3, 99), SequenceNumber.Before(new SequenceNumber(3, 100)));
+        Assert.Equal(new SequenceNumber(2, SequenceNumber.MaxOffset), SequenceNumber.Before(new SequenceNumber(3, 0)));
+        foreach (var position in new[] { new SequenceNumber(3, 100), new SequenceNumber(3, 0), new SequenceNumber(0, 1) })
+        {
+            Assert.True(SequenceNumber.Before(position) < position);
+            Assert.True(string.CompareOrdinal(SequenceNumber.Before(position).ToString(), position.ToString()) < 0);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("12a")]

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Storage;
 using Platform.Storage.Azure;
 using Platform.Storage.Embedded;
 using Platform.Streams.Control;
+using Platform.Streams.Log;
 using Platform.Streams.Service;
 using Platform.Testing;
 
@@ -31,9 +33,9 @@ public abstract class StreamServiceTests : IAsyncLifetime
     }
 
     /// <summary>A stream service as one host runs it; two of them share nothing but the store.</summary>
-    private StreamService Host(StreamsOptions? options = null)
+    private StreamService Host(StreamsOptions? options = null, ILogger<StreamService>? logger = null)
     {
-        var service = new StreamService(Store, options ?? new StreamsOptions { MetadataCacheMs = 200 }, new ShardIteratorCodec(Key), Clock, NullLogger<StreamService>.Instance);
+        var service = new StreamService(Store, options ?? new StreamsOptions { MetadataCacheMs = 200 }, new ShardIteratorCodec(Key), Clock, logger ?? NullLogger<StreamService>.Instance);
         _services.Add(service);
         return service;
     }
@@ -238,6 +240,77 @@ public abstract class StreamServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SequenceNumbersNoRecordHas_StartAtTheNextRecord_ForAtAndAfter_WithoutReportingDamage()
+    {
+        var log = new WarningLog();
+        var host = Host(new StreamsOptions { SegmentMaxBytes = 4096 }, log);
+        var name = NewName();
+        await host.CreateStreamAsync(name, 1, null, CancellationToken.None);
+        const string shard = "shardId-000000000000";
+        var start = ShardEntry.StartingSequenceNumber;
+        var beforeAnyRecord = await host.GetShardIteratorAsync(name, shard, IteratorType.AfterSequenceNumber, start, null, CancellationToken.None);
+        var puts = new List<PutRecordOutcome>();
+        for (var i = 0; i < 12; i++)
+        {
+            puts.AddRange(await host.PutRecordsAsync(name, [Record("k", $"r{i:D2}" + new string('x', 1000))], CancellationToken.None));
+        }
+
+        Assert.True(puts[^1].SequenceNumber.Segment > 0, "the records did not roll over into a second segment");
+        var texts = puts.Select((_, i) => $"r{i:D2}").ToList();
+        async Task<List<string>> ReadFromAsync(string iterator)
+        {
+            var read = new List<string>();
+            for (var calls = 0; calls < 20; calls++)
+            {
+                var result = await host.GetRecordsAsync(iterator, 10_000, CancellationToken.None);
+                read.AddRange(result.Records.Select(r => Encoding.UTF8.GetString(r.Record.Data.Span)[..3]));
+                if (result.Records.Count == 0 && result.MillisBehindLatest == 0)
+                {
+                    break;
+                }
+
+                iterator = result.NextShardIterator!;
+            }
+
+            return read;
+        }
+
+        async Task<List<string>> ReadAsync(string type, string number) =>
+            await ReadFromAsync(await host.GetShardIteratorAsync(name, shard, type, number, null, CancellationToken.None));
+
+        // The shard's starting number is below its first record's: AT and AFTER it both read every record.
+        Assert.Equal(texts, await ReadFromAsync(beforeAnyRecord));
+        Assert.Equal(texts, await ReadAsync(IteratorType.AfterSequenceNumber, start));
+        Assert.Equal(texts, await ReadAsync(IteratorType.AtSequenceNumber, start));
+        Assert.True(string.CompareOrdinal(start, puts[0].SequenceNumber.ToString()) < 0);
+
+        // A record's own number: AT includes it, AFTER starts at the next one.
+        Assert.Equal(texts[5..], await ReadAsync(IteratorType.AtSequenceNumber, puts[5].SequenceNumber.ToString()));
+        Assert.Equal(texts[6..], await ReadAsync(IteratorType.AfterSequenceNumber, puts[5].SequenceNumber.ToString()));
+
+        // The number just below a record (inside the frame before it, or past the end of the segment before it when the
+        // record opens a segment): both types start at that record.
+        var firstOfSegment = puts.FindIndex(p => p.SequenceNumber.Segment > 0 && p.SequenceNumber.Offset == 0);
+        Assert.True(firstOfSegment > 0, "no record opened a segment");
+        foreach (var index in new[] { 1, 5, firstOfSegment, puts.Count - 1 })
+        {
+            var below = SequenceNumber.Before(puts[index].SequenceNumber).ToString();
+            Assert.True(string.CompareOrdinal(below, puts[index - 1].SequenceNumber.ToString()) > 0 && string.CompareOrdinal(below, puts[index].SequenceNumber.ToString()) < 0);
+            Assert.Equal(texts[index..], await ReadAsync(IteratorType.AfterSequenceNumber, below));
+            Assert.Equal(texts[index..], await ReadAsync(IteratorType.AtSequenceNumber, below));
+        }
+
+        // Just below the tip: nothing yet, then the next record.
+        var tip = await host.GetRecordsAsync(await host.GetShardIteratorAsync(name, shard, IteratorType.Latest, null, null, CancellationToken.None), 10, CancellationToken.None);
+        var atTip = await host.GetShardIteratorAsync(name, shard, IteratorType.AfterSequenceNumber, SequenceNumber.Before(tip.Next).ToString(), null, CancellationToken.None);
+        Assert.Empty((await host.GetRecordsAsync(atTip, 10, CancellationToken.None)).Records);
+        await host.PutRecordsAsync(name, [Record("k", "r12")], CancellationToken.None);
+        Assert.Equal(["r12"], await ReadFromAsync(atTip));
+
+        Assert.Empty(log.Warnings);
+    }
+
+    [Fact]
     public async Task Iterators_ExpireAfterTheirLife_AndForgedOnesAreRefused()
     {
         var host = Host(new StreamsOptions { IteratorTtlSeconds = 300 });
@@ -439,4 +512,25 @@ public sealed class AzuriteStreamServiceTests(AzuriteFixture azurite) : StreamSe
     protected override IBlobStore Store => _store;
 
     public void Dispose() => _store.Dispose();
+}
+
+/// <summary>Collects what a stream service logs at warning level or above.</summary>
+internal sealed class WarningLog : ILogger<StreamService>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+    public IReadOnlyCollection<string> Warnings => _warnings;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            _warnings.Enqueue(formatter(state, exception));
+        }
+    }
 }

@@ -468,6 +468,7 @@ describe('resharding with SplitShard and MergeShards', () => {
   let parent; // shardId-000000000000 before the split
   let children = [];
   let lastParentSequence;
+  let beforeSplit;
   const parentRecords = [];
 
   before(async () => {
@@ -487,6 +488,7 @@ describe('resharding with SplitShard and MergeShards', () => {
     const start = big(parent.HashKeyRange.StartingHashKey);
     const end = big(parent.HashKeyRange.EndingHashKey);
     const middle = (start + end + 1n) / 2n;
+    beforeSplit = new Date(Date.now() - 1000);
     await cmd(sdk.SplitShardCommand, { StreamName: name, ShardToSplit: parent.ShardId, NewStartingHashKey: middle.toString() });
     const statuses = await waitForStreamActive(client, name);
     assert.ok(statuses.every((s) => s === 'UPDATING' || s === 'ACTIVE'), `statuses seen: ${statuses}`);
@@ -530,6 +532,32 @@ describe('resharding with SplitShard and MergeShards', () => {
     const open = await cmd(sdk.ListShardsCommand, { StreamName: name, ShardFilter: { Type: 'AT_LATEST' } });
     const ids = open.Shards.map((s) => s.ShardId).sort();
     assert.deepEqual(ids, ['shardId-000000000001', ...children.map((c) => c.ShardId)].sort());
+  });
+
+  it('ListShards pages with NextToken alone and keeps the first page\'s ShardFilter', async () => {
+    const ids = [];
+    let page = await cmd(sdk.ListShardsCommand, { StreamName: name, ShardFilter: { Type: 'AT_LATEST' }, MaxResults: 1 });
+    ids.push(...page.Shards.map((s) => s.ShardId));
+    while (page.NextToken) {
+      page = await cmd(sdk.ListShardsCommand, { NextToken: page.NextToken, MaxResults: 1 });
+      ids.push(...page.Shards.map((s) => s.ShardId));
+    }
+    assert.deepEqual(ids.sort(), ['shardId-000000000001', ...children.map((c) => c.ShardId)].sort());
+    const first = await cmd(sdk.ListShardsCommand, { StreamName: name, MaxResults: 1 });
+    await expectError(cmd(sdk.ListShardsCommand, { NextToken: first.NextToken, ExclusiveStartShardId: 'shardId-000000000000' }), 'InvalidArgumentException');
+  });
+
+  it('ListShards with AT_TRIM_HORIZON or AT_TIMESTAMP lists the shards open then, and FROM_ ones every shard open since', async () => {
+    const list = async (filter) => (await cmd(sdk.ListShardsCommand, { StreamName: name, ShardFilter: filter })).Shards.map((s) => s.ShardId).sort();
+    const all = (await listAllShards(name)).map((s) => s.ShardId).sort();
+    // The stream is younger than its retention: the trim horizon is its creation, when only the first shards were open.
+    assert.deepEqual(await list({ Type: 'AT_TRIM_HORIZON' }), [parent.ShardId, 'shardId-000000000001']);
+    assert.deepEqual(await list({ Type: 'FROM_TRIM_HORIZON' }), all);
+    assert.deepEqual(await list({ Type: 'AT_TIMESTAMP', Timestamp: beforeSplit }), [parent.ShardId, 'shardId-000000000001']);
+    assert.deepEqual(await list({ Type: 'FROM_TIMESTAMP', Timestamp: beforeSplit }), all);
+    const afterSplit = new Date(Date.now() + 1000);
+    assert.deepEqual(await list({ Type: 'AT_TIMESTAMP', Timestamp: afterSplit }), ['shardId-000000000001', ...children.map((c) => c.ShardId)].sort());
+    assert.deepEqual(await list({ Type: 'FROM_TIMESTAMP', Timestamp: afterSplit }), ['shardId-000000000001', ...children.map((c) => c.ShardId)].sort());
   });
 
   it('MergeShards joins two adjacent children into one shard with both parents', async () => {
@@ -816,6 +844,77 @@ describe('enhanced fan-out consumers', () => {
     assert.ok(big(last.ContinuationSequenceNumber) >= big(afterPut.SequenceNumber), 'the continuation is at or past the last record');
 
     await cmd(sdk.DeregisterStreamConsumerCommand, { ConsumerARN: consumer.ConsumerARN });
+  });
+
+  /** Subscribes and hands each SubscribeToShardEvent to `onEvent` until it returns true, the server ends the stream, or 30 s pass. */
+  async function subscribe(consumerArn, shardId, startingPosition, onEvent) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 30000);
+    try {
+      const response = await client.send(new sdk.SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: shardId, StartingPosition: startingPosition }), { abortSignal: abort.signal });
+      for await (const message of response.EventStream) {
+        assert.ok(message.SubscribeToShardEvent, `unexpected event ${JSON.stringify(Object.keys(message))}`);
+        if (await onEvent(message.SubscribeToShardEvent)) {
+          return;
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  it('SubscribeToShard at LATEST on a quiet shard gives a continuation that resumes there, not at the shard\'s history (HTTP/2)', { skip: !http2 && 'SubscribeToShard is served over HTTP/2 only; run with KINESIS_HTTP=2' }, async () => {
+    const consumer = (await cmd(sdk.RegisterStreamConsumerCommand, { StreamARN: streamArn, ConsumerName: 'quiet' })).Consumer;
+    await waitForConsumerStatus(consumer.ConsumerARN, 'ACTIVE');
+    const shardId = 'shardId-000000000000';
+    await putText(name, 'history-1', 'k');
+    const history = await putText(name, 'history-2', 'k');
+    let continuation = null;
+    await subscribe(consumer.ConsumerARN, shardId, { Type: 'LATEST' }, (event) => {
+      assert.deepEqual(event.Records, [], 'nothing was put after subscribing');
+      continuation = event.ContinuationSequenceNumber;
+      return true;
+    });
+    assert.match(continuation, /^\d+$/);
+    assert.ok(big(continuation) >= big(history.SequenceNumber), 'the continuation is at or past the newest record');
+
+    const fresh = await putText(name, 'after-quiet', 'k');
+    assert.ok(big(continuation) < big(fresh.SequenceNumber), 'the continuation is below the next record');
+    const resumed = await cmd(sdk.GetRecordsCommand, { ShardIterator: await iterator(name, shardId, 'AFTER_SEQUENCE_NUMBER', { StartingSequenceNumber: continuation }) });
+    assert.deepEqual(resumed.Records.map(text), ['after-quiet']);
+    const again = [];
+    await subscribe(consumer.ConsumerARN, shardId, { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: continuation }, (event) => {
+      again.push(...event.Records);
+      return again.length > 0;
+    });
+    assert.deepEqual(again.map(text), ['after-quiet']);
+    await cmd(sdk.DeregisterStreamConsumerCommand, { ConsumerARN: consumer.ConsumerARN });
+  });
+
+  it('SubscribeToShard on a closed shard ends with ChildShards and without a ContinuationSequenceNumber (HTTP/2)', { skip: !http2 && 'SubscribeToShard is served over HTTP/2 only; run with KINESIS_HTTP=2' }, async () => {
+    await withStream('efo-end', 1, async (closing) => {
+      const arn = (await cmd(sdk.DescribeStreamSummaryCommand, { StreamName: closing })).StreamDescriptionSummary.StreamARN;
+      const consumer = (await cmd(sdk.RegisterStreamConsumerCommand, { StreamARN: arn, ConsumerName: 'to-the-end' })).Consumer;
+      await waitForConsumerStatus(consumer.ConsumerARN, 'ACTIVE');
+      await putText(closing, 'one', 'k');
+      await putText(closing, 'two', 'k');
+      await cmd(sdk.SplitShardCommand, { StreamName: closing, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (MAX_HASH_KEY / 2n).toString() });
+      await waitForStreamActive(client, closing);
+
+      const events = [];
+      await subscribe(consumer.ConsumerARN, 'shardId-000000000000', { Type: 'TRIM_HORIZON' }, (event) => {
+        events.push(event);
+        return Array.isArray(event.ChildShards) && event.ChildShards.length > 0;
+      });
+      assert.deepEqual(events.flatMap((e) => e.Records).map(text), ['one', 'two']);
+      const last = events[events.length - 1];
+      assert.deepEqual(last.ChildShards.map((c) => c.ShardId).sort(), ['shardId-000000000001', 'shardId-000000000002']);
+      assert.equal(last.ContinuationSequenceNumber, undefined, 'the end of a shard has no continuation (the KCL tells the end by its absence)');
+      for (const event of events.slice(0, -1)) {
+        assert.match(event.ContinuationSequenceNumber, /^\d+$/);
+      }
+    });
   });
 
   it('SubscribeToShard for an unknown consumer is a ResourceNotFoundException (HTTP/2)', { skip: !http2 && 'SubscribeToShard is served over HTTP/2 only; run with KINESIS_HTTP=2' }, async () => {

@@ -73,7 +73,8 @@ public static partial class KinesisApi
             {
                 var request = Parse(body, KinesisJson.Wire.DescribeStreamRequest);
                 var document = await service.DescribeAsync(StreamNames.Resolve(options, request.StreamName, request.StreamARN), ct);
-                var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
+                // Kinesis: at most 100 shards an answer, whatever more is asked for (1 to 10,000 is valid).
+                var limit = Math.Min(CheckRange(request.Limit, 100, 1, 10_000, "limit"), 100);
                 var shards = document.Shards.Where(s => request.ExclusiveStartShardId is null || string.CompareOrdinal(s.ShardId, request.ExclusiveStartShardId) > 0).ToList();
                 await WriteAsync(context, new DescribeStreamResponse(new StreamDescriptionOut
                 {
@@ -110,7 +111,8 @@ public static partial class KinesisApi
             case "ListStreams":
             {
                 var request = Parse(body, KinesisJson.Wire.ListStreamsRequest);
-                var limit = CheckRange(request.Limit, 100, 1, 10_000, "limit");
+                // Kinesis: at most 100 streams an answer, whatever more is asked for (1 to 10,000 is valid).
+                var limit = Math.Min(CheckRange(request.Limit, 100, 1, 10_000, "limit"), 100);
                 var after = request.NextToken is not null ? DecodeToken(request.NextToken, "NextToken") : request.ExclusiveStartStreamName;
                 var names = (await service.ListStreamNamesAsync(ct)).Where(n => after is null || string.CompareOrdinal(n, after) > 0).ToList();
                 var page = names.Take(limit).ToList();
@@ -221,6 +223,7 @@ public static partial class KinesisApi
                 var request = Parse(body, KinesisJson.Wire.ConsumerRequest);
                 var (stream, consumerName) = ResolveConsumer(options, request);
                 var (document, consumer) = await service.DescribeConsumerAsync(stream, consumerName, ct);
+                RequireSameConsumer(request, consumer);
                 await WriteAsync(context, new DescribeConsumerResponse(new ConsumerDescriptionOut(consumer.Name, consumer.Arn, consumer.Status, consumer.CreatedAt, StreamNames.StreamArn(options, document.Name))), KinesisJson.Wire.DescribeConsumerResponse, ct);
                 return;
             }
@@ -229,6 +232,11 @@ public static partial class KinesisApi
             {
                 var request = Parse(body, KinesisJson.Wire.ConsumerRequest);
                 var (stream, consumerName) = ResolveConsumer(options, request);
+                if (request.ConsumerARN is not null)
+                {
+                    RequireSameConsumer(request, (await service.DescribeConsumerAsync(stream, consumerName, ct)).Consumer);
+                }
+
                 await service.DeregisterConsumerAsync(stream, consumerName, ct);
                 await WriteEmptyAsync(context);
                 return;
@@ -239,7 +247,8 @@ public static partial class KinesisApi
                 var request = Parse(body, KinesisJson.Wire.ListConsumersRequest);
                 var stream = StreamNames.ParseStreamArn(options, request.StreamARN ?? throw KinesisErrors.Constraint("streamARN", "null", "Member must not be null"));
                 var document = await service.DescribeAsync(stream, ct);
-                var limit = CheckRange(request.MaxResults, 100, 1, 10_000, "maxResults");
+                // Kinesis: at most 100 consumers an answer, whatever more is asked for (1 to 10,000 is valid).
+                var limit = Math.Min(CheckRange(request.MaxResults, 100, 1, 10_000, "maxResults"), 100);
                 var after = request.NextToken is null ? null : DecodeToken(request.NextToken, "NextToken");
                 var consumers = document.Consumers.OrderBy(c => c.Name, StringComparer.Ordinal).Where(c => after is null || string.CompareOrdinal(c.Name, after) > 0).ToList();
                 var page = consumers.Take(limit).ToList();
@@ -257,6 +266,7 @@ public static partial class KinesisApi
         var options = service.Options;
         string name;
         string? after;
+        ShardFilter? filter;
         if (request.NextToken is not null)
         {
             if (request.StreamName is not null)
@@ -264,46 +274,100 @@ public static partial class KinesisApi
                 throw KinesisErrors.InvalidArgument("NextToken and StreamName cannot be provided together.");
             }
 
+            if (request.ExclusiveStartShardId is not null)
+            {
+                throw KinesisErrors.InvalidArgument("NextToken and ExclusiveStartShardId cannot be provided together.");
+            }
+
+            // The token names the stream and carries the first page's filter: later pages send only the token (the KCL does).
             var token = DecodeToken(request.NextToken, "NextToken").Split('\n');
-            if (token.Length != 2)
+            if (token.Length != 5 || !long.TryParse(token[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var filterMs))
             {
                 throw KinesisErrors.InvalidArgument("NextToken is not a token ListShards returned.");
             }
 
             (name, after) = (token[0], token[1]);
+            filter = token[2].Length == 0 ? null : new ShardFilter
+            {
+                Type = token[2],
+                ShardId = token[3].Length == 0 ? null : token[3],
+                Timestamp = filterMs == long.MinValue ? null : DateTimeOffset.FromUnixTimeMilliseconds(filterMs),
+            };
+            if (request.StreamARN is not null && StreamNames.ParseStreamArn(options, request.StreamARN) != name)
+            {
+                throw KinesisErrors.InvalidArgument("NextToken belongs to another stream than StreamARN.");
+            }
         }
         else
         {
             name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
             after = request.ExclusiveStartShardId;
+            filter = request.ShardFilter;
         }
 
-        var limit = CheckRange(request.MaxResults, 1000, 1, 10_000, "maxResults");
+        // Kinesis: at most 1,000 shards a page, whatever more is asked for (1 to 10,000 is valid).
+        var limit = Math.Min(CheckRange(request.MaxResults, 1000, 1, 10_000, "maxResults"), 1000);
         var document = await service.DescribeAsync(name, ct);
-        IEnumerable<ShardEntry> shards = document.Shards;
-        switch (request.ShardFilter?.Type)
-        {
-            case null or "AT_TRIM_HORIZON" or "FROM_TRIM_HORIZON":
-                break;
-            case "AT_LATEST":
-                shards = shards.Where(s => !s.IsClosed);
-                break;
-            case "AFTER_SHARD_ID":
-                var from = request.ShardFilter.ShardId ?? throw KinesisErrors.InvalidArgument("ShardFilter AFTER_SHARD_ID needs a ShardId.");
-                shards = shards.Where(s => string.CompareOrdinal(s.ShardId, from) > 0);
-                break;
-            case "AT_TIMESTAMP" or "FROM_TIMESTAMP":
-                var at = request.ShardFilter.Timestamp ?? throw KinesisErrors.InvalidArgument($"ShardFilter {request.ShardFilter.Type} needs a Timestamp.");
-                shards = shards.Where(s => s.ClosedAt is null || s.ClosedAt >= at);
-                break;
-            default:
-                throw KinesisErrors.Constraint("shardFilter.type", request.ShardFilter.Type, "Member must satisfy enum value set: [AT_TRIM_HORIZON, AT_TIMESTAMP, FROM_TRIM_HORIZON, AT_LATEST, FROM_TIMESTAMP, AFTER_SHARD_ID]");
-        }
-
+        var shards = ShardsMatching(document, filter, DateTimeOffset.UtcNow);
         var list = shards.Where(s => after is null || string.CompareOrdinal(s.ShardId, after) > 0).ToList();
         var page = list.Take(limit).ToList();
-        var next = list.Count > limit ? EncodeToken(name + "\n" + page[^1].ShardId) : null;
+        var next = list.Count > limit
+            ? EncodeToken(string.Join('\n', name, page[^1].ShardId, filter?.Type ?? string.Empty, filter?.ShardId ?? string.Empty,
+                (filter?.Timestamp?.ToUnixTimeMilliseconds() ?? long.MinValue).ToString(CultureInfo.InvariantCulture)))
+            : null;
         await WriteAsync(context, new ListShardsResponse([.. page.Select(ToShard)], next), KinesisJson.Wire.ListShardsResponse, ct);
+    }
+
+    /// <summary>
+    /// The shards a ListShards ShardFilter selects (AWS's ShardFilter reference). A shard is open from its creation (the
+    /// stream's, for the first shards) until it was closed; the trim horizon is now less the retention period.
+    /// AT_TRIM_HORIZON and AT_TIMESTAMP give the shards open at that moment, the roots from which ChildShards lead on;
+    /// FROM_ gives every shard open at or after it; AT_LATEST the open ones; AFTER_SHARD_ID those listed after an id.
+    /// </summary>
+    internal static IEnumerable<ShardEntry> ShardsMatching(StreamDocument document, ShardFilter? filter, DateTimeOffset now)
+    {
+        var trimHorizon = now - TimeSpan.FromHours(document.RetentionHours);
+        DateTimeOffset OpenedAt(ShardEntry s) => s.ParentShardId is null ? document.CreatedAt : s.CreatedAt;
+        bool OpenAt(ShardEntry s, DateTimeOffset moment) => OpenedAt(s) <= moment && (s.ClosedAt is null || s.ClosedAt >= moment);
+        bool OpenSince(ShardEntry s, DateTimeOffset moment) => s.ClosedAt is null || s.ClosedAt >= moment;
+        IEnumerable<ShardEntry> shards = document.Shards;
+        switch (filter?.Type)
+        {
+            case null:
+                return shards;
+            case "AT_TRIM_HORIZON":
+                // Before the stream existed its first shards are what is open at the trim horizon.
+                var horizon = trimHorizon < document.CreatedAt ? document.CreatedAt : trimHorizon;
+                return shards.Where(s => OpenAt(s, horizon));
+            case "FROM_TRIM_HORIZON":
+                return shards.Where(s => OpenSince(s, trimHorizon));
+            case "AT_LATEST":
+                return shards.Where(s => !s.IsClosed);
+            case "AFTER_SHARD_ID":
+                var from = filter.ShardId ?? throw KinesisErrors.InvalidArgument("ShardFilter AFTER_SHARD_ID needs a ShardId.");
+                return shards.Where(s => string.CompareOrdinal(s.ShardId, from) > 0);
+            case "AT_TIMESTAMP":
+                var at = filter.Timestamp ?? throw KinesisErrors.InvalidArgument("ShardFilter AT_TIMESTAMP needs a Timestamp.");
+                var moment = at < document.CreatedAt ? document.CreatedAt : at;
+                return shards.Where(s => OpenAt(s, moment));
+            case "FROM_TIMESTAMP":
+                var since = filter.Timestamp ?? throw KinesisErrors.InvalidArgument("ShardFilter FROM_TIMESTAMP needs a Timestamp.");
+                return shards.Where(s => OpenSince(s, since));
+            default:
+                throw KinesisErrors.Constraint("shardFilter.type", filter.Type, "Member must satisfy enum value set: [AT_TRIM_HORIZON, AT_TIMESTAMP, FROM_TRIM_HORIZON, AT_LATEST, FROM_TIMESTAMP, AFTER_SHARD_ID]");
+        }
+    }
+
+    /// <summary>
+    /// A consumer ARN ends in its registration time, so an ARN kept from before the consumer was deregistered and
+    /// registered again under the same name names a consumer that no longer exists (as SubscribeToShard also holds).
+    /// </summary>
+    private static void RequireSameConsumer(ConsumerRequest request, ConsumerEntry consumer)
+    {
+        if (request.ConsumerARN is not null && request.ConsumerARN != consumer.Arn)
+        {
+            throw new KinesisException(KinesisErrors.ResourceNotFound, $"Consumer {request.ConsumerARN} not found.");
+        }
     }
 
     private static (string Stream, string Consumer) ResolveConsumer(StreamsOptions options, ConsumerRequest request)

@@ -31,7 +31,7 @@ public static partial class KinesisApi
 
         var position = request.StartingPosition ?? throw KinesisErrors.Constraint("startingPosition", "null", "Member must not be null");
         var iterator = await service.GetShardIteratorAsync(streamName, request.ShardId, position.Type, position.SequenceNumber, position.Timestamp, ct);
-        var continuation = position.SequenceNumber ?? Control.ShardEntry.StartingSequenceNumber;
+        string? lastDelivered = null;
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = KinesisEventStream.HttpContentType;
@@ -49,7 +49,7 @@ public static partial class KinesisApi
                 var result = await service.GetRecordsAsync(iterator, StreamService.MaxGetRecordsLimit, ct);
                 if (result.Records.Count > 0)
                 {
-                    continuation = result.Records[^1].SequenceNumber.ToString();
+                    lastDelivered = result.Records[^1].SequenceNumber.ToString();
                 }
 
                 var finished = result.NextShardIterator is null;
@@ -58,7 +58,11 @@ public static partial class KinesisApi
                     var payload = JsonSerializer.SerializeToUtf8Bytes(new SubscribeToShardEventOut
                     {
                         Records = ToRecords(result.Records),
-                        ContinuationSequenceNumber = continuation,
+                        // Resubscribing AFTER_SEQUENCE_NUMBER this resumes exactly here: the last record delivered, or,
+                        // before any, the number just below where the reader stands (not the shard's start, which would
+                        // replay it, nor the requested number, which AT would skip). None once a closed shard is read to
+                        // its end: that absence is how the KCL tells the end of a shard, and ChildShards says what follows.
+                        ContinuationSequenceNumber = finished ? null : lastDelivered ?? Log.SequenceNumber.Before(result.Next).ToString(),
                         MillisBehindLatest = result.MillisBehindLatest,
                         ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
                     }, KinesisJson.Wire.SubscribeToShardEventOut);

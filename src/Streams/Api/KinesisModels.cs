@@ -371,7 +371,8 @@ public sealed record SubscribeToShardEventOut
 {
     public required IReadOnlyList<RecordOut> Records { get; init; }
 
-    public required string ContinuationSequenceNumber { get; init; }
+    /// <summary>Where a new subscription resumes (AFTER_SEQUENCE_NUMBER); absent on the last event of a closed shard.</summary>
+    public string? ContinuationSequenceNumber { get; init; }
 
     public long MillisBehindLatest { get; init; }
 

@@ -90,9 +90,12 @@ public sealed record ShardEntry
     [JsonIgnore]
     public bool IsClosed => EndingSequenceNumber is not null;
 
-    /// <summary>Every shard's numbering starts at the first position of its log.</summary>
+    /// <summary>
+    /// Every shard's numbering starts just below its first record's (as on Kinesis, where a shard's starting number
+    /// is below its records'), so AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER with it both read from the first record.
+    /// </summary>
     [JsonIgnore]
-    public static string StartingSequenceNumber { get; } = new SequenceNumber(0, 0).ToString();
+    public static string StartingSequenceNumber { get; } = SequenceNumber.BeforeFirst.ToString();
 
     public static ShardEntry Create(int index, HashKeyRange range, DateTimeOffset now, string? parent = null, string? adjacentParent = null) => new()
     {

@@ -17,6 +17,24 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
     public const long MaxOffset = (1L << 40) - 1;
     private const int Version = 1;
 
+    /// <summary>
+    /// The number just below every record's: 10^55 + 2^72 - 1, a shard's starting sequence number. AT or AFTER it
+    /// reads from the shard's first record, which itself is numbered (0, 0).
+    /// </summary>
+    public static SequenceNumber BeforeFirst { get; } = new(0, -1);
+
+    /// <summary>
+    /// The number just below <paramref name="position"/> and above every record before it: AFTER_SEQUENCE_NUMBER with
+    /// it reads from <paramref name="position"/> on. No record has it (a frame is longer than one byte), so it marks
+    /// where a reader stands when it has delivered nothing (a SubscribeToShard continuation on a quiet shard).
+    /// </summary>
+    public static SequenceNumber Before(SequenceNumber position) =>
+        position.Offset > 0 ? new(position.Segment, position.Offset - 1)
+        : position.Segment > 0 ? new(position.Segment - 1, MaxOffset)
+        : BeforeFirst;
+
+    private static UInt128 BeforeFirstValue => ((UInt128)Version << 72) - 1;
+
     public int CompareTo(SequenceNumber other) => (Segment, Offset).CompareTo((other.Segment, other.Offset));
 
     public static bool operator <(SequenceNumber left, SequenceNumber right) => left.CompareTo(right) < 0;
@@ -29,13 +47,21 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
 
     public override string ToString()
     {
-        if (Offset is < 0 or > MaxOffset)
+        UInt128 x;
+        if (this == BeforeFirst)
+        {
+            x = BeforeFirstValue;
+        }
+        else if (Offset is < 0 or > MaxOffset)
         {
             throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
         }
+        else
+        {
+            x = ((UInt128)Version << 72) + ((UInt128)Segment << 40) + (UInt128)Offset;
+        }
 
         // 10^55 + x with x < 2^73 < 10^23: a "1" and then x in 55 zero-padded digits. UInt128 formatting, no BigInteger.
-        var x = ((UInt128)Version << 72) + ((UInt128)Segment << 40) + (UInt128)Offset;
         return string.Create(Digits, x, static (span, value) =>
         {
             span[0] = '1';
@@ -53,6 +79,12 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
     /// </remarks>
     public void FormatUtf8(Span<byte> destination)
     {
+        if (this == BeforeFirst)
+        {
+            System.Text.Encoding.ASCII.GetBytes(ToString(), destination);
+            return;
+        }
+
         if (Offset is < 0 or > MaxOffset)
         {
             throw new InvalidOperationException($"Offset {Offset} does not fit a sequence number.");
@@ -99,13 +131,13 @@ public readonly record struct SequenceNumber(uint Segment, long Offset) : ICompa
 
         if (text.Length != Digits || text[0] != '1' || text.AsSpan(1, Digits - 24).ContainsAnyExcept('0')
             || !UInt128.TryParse(text.AsSpan(Digits - 23), NumberStyles.None, CultureInfo.InvariantCulture, out var x)
-            || (x >> 72) != Version)
+            || ((x >> 72) != Version && x != BeforeFirstValue))
         {
             error = $"Sequence number {text} was not issued by this stream.";
             return false;
         }
 
-        value = new SequenceNumber((uint)((x >> 40) & uint.MaxValue), (long)(x & MaxOffset));
+        value = x == BeforeFirstValue ? BeforeFirst : new SequenceNumber((uint)((x >> 40) & uint.MaxValue), (long)(x & MaxOffset));
         error = null;
         return true;
     }

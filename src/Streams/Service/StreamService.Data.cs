@@ -21,7 +21,11 @@ public readonly record struct PutRecordOutcome(string? ShardId, SequenceNumber S
 public sealed record ChildShardInfo(string ShardId, IReadOnlyList<string> ParentShards, HashKeyRange Range);
 
 /// <summary>One GetRecords answer.</summary>
-public sealed record GetRecordsResult(IReadOnlyList<ShardRecord> Records, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards);
+public sealed record GetRecordsResult(IReadOnlyList<ShardRecord> Records, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards)
+{
+    /// <summary>Where the shard's next read starts: just past this answer's records and whatever the read passed over.</summary>
+    public SequenceNumber Next { get; init; }
+}
 
 /// <summary>
 /// One GetRecords answer with the records as stored frames: slices of the read's pooled buffers, valid until the
@@ -29,6 +33,9 @@ public sealed record GetRecordsResult(IReadOnlyList<ShardRecord> Records, string
 /// </summary>
 public sealed record GetRecordFramesResult(IReadOnlyList<StoredFrame> Frames, string? NextShardIterator, long MillisBehindLatest, IReadOnlyList<ChildShardInfo>? ChildShards) : IDisposable
 {
+    /// <summary>Where the shard's next read starts: just past this answer's records and whatever the read passed over.</summary>
+    public SequenceNumber Next { get; init; }
+
     /// <summary>The read the frames are slices of.</summary>
     internal ShardFrameRead? Read { get; init; }
 
@@ -357,14 +364,7 @@ public sealed partial class StreamService
                     throw KinesisErrors.InvalidArgument($"StartingSequenceNumber {sequenceNumber} used in GetShardIterator on shard {shard.ShardId} in stream {name} under account {Account} is invalid. {error}");
                 }
 
-                if (type == IteratorType.AfterSequenceNumber)
-                {
-                    var read = await handle.Log.ReadAsync(position, 2, cancellationToken);
-                    position = read.Records.Count > 0 && read.Records[0].SequenceNumber == position
-                        ? (read.Records.Count > 1 ? read.Records[1].SequenceNumber : read.Next)
-                        : read.Records.Count > 0 ? read.Records[0].SequenceNumber : read.Next;
-                }
-
+                position = await ResolveSequenceNumberAsync(handle.Log, position, after: type == IteratorType.AfterSequenceNumber, cancellationToken);
                 break;
             case IteratorType.AtTimestamp:
                 if (timestamp is null)
@@ -380,6 +380,33 @@ public sealed partial class StreamService
         }
 
         return _iterators.Encode(new ShardIteratorState(document.Name, document.Incarnation, ShardId.Parse(shard.ShardId).Index, position, notBefore, _time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Where AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER starts: at the record with that number, or the one after it.
+    /// A number no record has (the shard's starting number, or a SubscribeToShard continuation, which falls just below
+    /// the next record) starts at the first record above it, for both types. The bytes between such a number and
+    /// that record are the end of an earlier frame, not damage, so they are passed over without a report.
+    /// </summary>
+    private static async Task<SequenceNumber> ResolveSequenceNumberAsync(ShardLog log, SequenceNumber number, bool after, CancellationToken cancellationToken)
+    {
+        if (number == SequenceNumber.BeforeFirst)
+        {
+            return new SequenceNumber(0, 0);
+        }
+
+        var read = await log.ReadAsync(number, 2, cancellationToken);
+        if (read.Records.Count == 0)
+        {
+            return read.Next;
+        }
+
+        if (after && read.Records[0].SequenceNumber == number)
+        {
+            return read.Records.Count > 1 ? read.Records[1].SequenceNumber : read.Next;
+        }
+
+        return read.Records[0].SequenceNumber;
     }
 
     /// <summary>
@@ -417,7 +444,7 @@ public sealed partial class StreamService
             records[i] = read.Frames[i].ToRecord();
         }
 
-        return new GetRecordsResult(records, read.NextShardIterator, read.MillisBehindLatest, read.ChildShards);
+        return new GetRecordsResult(records, read.NextShardIterator, read.MillisBehindLatest, read.ChildShards) { Next = read.Next };
     }
 
     /// <summary><see cref="GetRecordsAsync"/> with the records as stored frames, for writing a response straight from them.</summary>
@@ -488,11 +515,11 @@ public sealed partial class StreamService
                 : Math.Max(1, (long)(now - read.Frames[^1].Layout.ArrivalTime).TotalMilliseconds);
             if (shard.IsClosed && read.CaughtUp && SequenceNumber.TryParse(shard.EndingSequenceNumber, out var end, out _) && read.Next >= end)
             {
-                return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId)) { Read = read };
+                return new GetRecordFramesResult(frames, null, 0, ChildrenOf(document, shardId)) { Read = read, Next = read.Next };
             }
 
             var next = _iterators.Encode(state with { Position = read.Next, NotBefore = notBefore, IssuedAt = now });
-            return new GetRecordFramesResult(frames, next, behind, null) { Read = read };
+            return new GetRecordFramesResult(frames, next, behind, null) { Read = read, Next = read.Next };
         }
         catch
         {
