@@ -5,7 +5,8 @@ namespace Platform.Functions.Tests;
 /// <summary>
 /// The host's Kinesis API as the real AWS SDK for JavaScript sees it: tests/js/kinesis-api.test.cjs
 /// run by <c>node --test</c> against a host on the embedded backend, over HTTP/1.1, over HTTP/2
-/// (which adds SubscribeToShard), and with access keys configured (which adds SigV4 checks).
+/// (which adds SubscribeToShard), and with access keys configured (which adds SigV4 checks); and
+/// tests/js/kinesis-cbor.test.cjs, the CBOR protocol the AWS SDK for Java speaks by default.
 /// </summary>
 public sealed class KinesisSdkTests : IDisposable
 {
@@ -43,7 +44,11 @@ public sealed class KinesisSdkTests : IDisposable
                 ["KINESIS_SECRET_ACCESS_KEY"] = "secret",
             });
 
-    private async Task RunSuiteAsync(string httpVersion, Dictionary<string, string>? hostSettings = null, Dictionary<string, string>? suiteSettings = null)
+    [Fact]
+    public Task CborSuite_AsTheAwsSdkForJavaSpeaksIt_Passes_IncludingSubscribeToShard() =>
+        RunSuiteAsync(httpVersion: "1", script: "kinesis-cbor.test.cjs");
+
+    private async Task RunSuiteAsync(string httpVersion, Dictionary<string, string>? hostSettings = null, Dictionary<string, string>? suiteSettings = null, string script = "kinesis-api.test.cjs")
     {
         await NodeTools.EnsureInstalledAsync("kinesalite", CancellationToken.None); // the same npm ci installs the AWS SDK
         var environment = new Dictionary<string, string>
@@ -72,11 +77,11 @@ public sealed class KinesisSdkTests : IDisposable
         }
 
         var result = await NodeScript.RunAsync(
-            ["--test", "--test-reporter=spec", Path.Combine(RepoPaths.Root, "tests", "js", "kinesis-api.test.cjs")],
+            ["--test", "--test-reporter=spec", Path.Combine(RepoPaths.Root, "tests", "js", script)],
             suite,
             SuiteTimeout);
 
-        Assert.True(result.ExitCode == 0, $"node --test tests/js/kinesis-api.test.cjs (KINESIS_HTTP={httpVersion}) failed: {result.Transcript}\n--- host output (last lines) ---\n{Tail(host.Output, 80)}");
+        Assert.True(result.ExitCode == 0, $"node --test tests/js/{script} (KINESIS_HTTP={httpVersion}) failed: {result.Transcript}\n--- host output (last lines) ---\n{Tail(host.Output, 80)}");
     }
 
     private static string Tail(string text, int lines)

@@ -19,7 +19,7 @@ public static partial class KinesisApi
 
     private static readonly TimeSpan QuietEventInterval = TimeSpan.FromSeconds(5);
 
-    private static async Task SubscribeToShardAsync(HttpContext context, StreamService service, SubscribeToShardRequest request, CancellationToken ct)
+    private static async Task SubscribeToShardAsync(HttpContext context, StreamService service, SubscribeToShardRequest request, bool cbor, CancellationToken ct)
     {
         var options = service.Options;
         var (streamName, consumerName) = StreamNames.ParseConsumerArn(options, request.ConsumerARN ?? throw KinesisErrors.Constraint("consumerARN", "null", "Member must not be null"));
@@ -36,7 +36,17 @@ public static partial class KinesisApi
         context.Response.StatusCode = 200;
         context.Response.ContentType = KinesisEventStream.HttpContentType;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        KinesisEventStream.WriteInitialResponse(buffer);
+        var payloadType = cbor ? KinesisCbor.ContentType : KinesisEventStream.PayloadContentType;
+        var cborPayload = cbor ? new ArrayBufferWriter<byte>(64 * 1024) : null;
+        if (cbor)
+        {
+            EventStreamWriter.WriteEvent(buffer, KinesisEventStream.InitialResponseEventType, payloadType, [0xBF, 0xFF]);
+        }
+        else
+        {
+            KinesisEventStream.WriteInitialResponse(buffer);
+        }
+
         await FlushEventsAsync(context, buffer, ct);
 
         var time = TimeProvider.System;
@@ -66,7 +76,17 @@ public static partial class KinesisApi
                         MillisBehindLatest = result.MillisBehindLatest,
                         ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
                     }, KinesisJson.Wire.SubscribeToShardEventOut);
-                    KinesisEventStream.WriteSubscribeToShardEvent(buffer, payload);
+                    if (cborPayload is not null)
+                    {
+                        cborPayload.ResetWrittenCount();
+                        KinesisCbor.FromJson(payload, cborPayload);
+                        EventStreamWriter.WriteEvent(buffer, KinesisEventStream.SubscribeToShardEventType, payloadType, cborPayload.WrittenSpan);
+                    }
+                    else
+                    {
+                        KinesisEventStream.WriteSubscribeToShardEvent(buffer, payload);
+                    }
+
                     await FlushEventsAsync(context, buffer, ct);
                     lastEvent = time.GetTimestamp();
                 }
@@ -85,7 +105,17 @@ public static partial class KinesisApi
         }
         catch (KinesisException e)
         {
-            KinesisEventStream.WriteException(buffer, e.ErrorType, e.Message);
+            if (cborPayload is not null)
+            {
+                cborPayload.ResetWrittenCount();
+                KinesisCbor.WriteMessage(cborPayload, e.Message);
+                EventStreamWriter.WriteException(buffer, e.ErrorType, payloadType, cborPayload.WrittenSpan);
+            }
+            else
+            {
+                KinesisEventStream.WriteException(buffer, e.ErrorType, e.Message);
+            }
+
             await FlushEventsAsync(context, buffer, ct);
         }
     }

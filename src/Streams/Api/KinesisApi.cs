@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,7 @@ public static partial class KinesisApi
         }
 
         var operation = target[TargetPrefix.Length..];
+        var cbor = KinesisCbor.IsCbor(context.Request.ContentType);
         byte[]? rented = null;
         try
         {
@@ -70,9 +72,20 @@ public static partial class KinesisApi
                 return;
             }
 
+            if (cbor)
+            {
+                body = CborRequestAsJson(body.Span, operation);
+            }
+
             if (operation == "SubscribeToShard")
             {
-                await SubscribeToShardAsync(context, service, Parse(body, KinesisJson.Wire.SubscribeToShardRequest), cancellationToken);
+                await SubscribeToShardAsync(context, service, Parse(body, KinesisJson.Wire.SubscribeToShardRequest), cbor, cancellationToken);
+                return;
+            }
+
+            if (cbor)
+            {
+                await DispatchInCborAsync(context, service, operation, body, cancellationToken);
                 return;
             }
 
@@ -106,6 +119,64 @@ public static partial class KinesisApi
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>The JSON a CBOR request stands for (see <see cref="KinesisCbor"/>); malformed CBOR is a SerializationException.</summary>
+    private static Memory<byte> CborRequestAsJson(ReadOnlySpan<byte> body, string operation)
+    {
+        if (body.IsEmpty)
+        {
+            throw new BadRequestBodyException("The request body is empty; send a CBOR map (an empty one at least).");
+        }
+
+        var json = new ArrayBufferWriter<byte>(body.Length * 2);
+        try
+        {
+            KinesisCbor.ToJson(body, json);
+        }
+        catch (FormatException e)
+        {
+            throw new BadRequestBodyException($"{e.Message} Operation {operation}.");
+        }
+
+        // The buffer is this request's own; PutRecords decodes its base64 in place.
+        return System.Runtime.InteropServices.MemoryMarshal.AsMemory(json.WrittenMemory);
+    }
+
+    /// <summary>
+    /// Runs an operation whose request came in CBOR: the handlers write JSON into a buffer in place of the response
+    /// body, and the answer goes out as its CBOR translation. An error thrown on the way is answered by the caller,
+    /// in CBOR too (<see cref="WriteErrorAsync"/>), to the real body.
+    /// </summary>
+    private static async Task DispatchInCborAsync(HttpContext context, StreamService service, string operation, Memory<byte> body, CancellationToken ct)
+    {
+        var realBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var captured = new MemoryStream();
+        var capture = new StreamResponseBodyFeature(captured);
+        context.Features.Set<IHttpResponseBodyFeature>(capture);
+        try
+        {
+            await DispatchAsync(context, service, operation, body, ct);
+            await capture.CompleteAsync();
+        }
+        finally
+        {
+            context.Features.Set(realBody);
+        }
+
+        var answer = new ArrayBufferWriter<byte>((int)Math.Max(16, captured.Length));
+        if (captured.Length == 0)
+        {
+            answer.Write([(byte)0xBF, (byte)0xFF]); // an operation with no output: an empty map, as the Java SDK sends for no input
+        }
+        else
+        {
+            KinesisCbor.FromJson(captured.GetBuffer().AsSpan(0, (int)captured.Length), answer);
+        }
+
+        context.Response.ContentType = KinesisCbor.ContentType;
+        context.Response.ContentLength = answer.WrittenCount;
+        await context.Response.Body.WriteAsync(answer.WrittenMemory, ct);
     }
 
     private static T Parse<T>(ReadOnlyMemory<byte> body, JsonTypeInfo<T> type)
@@ -193,8 +264,18 @@ public static partial class KinesisApi
         }
 
         context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
+        context.Response.ContentLength = null;
         context.Response.Headers["x-amzn-ErrorType"] = type;
+        if (KinesisCbor.IsCbor(context.Request.ContentType))
+        {
+            var body = new ArrayBufferWriter<byte>(64 + message.Length);
+            KinesisCbor.WriteError(body, type, message);
+            context.Response.ContentType = KinesisCbor.ContentType;
+            await context.Response.Body.WriteAsync(body.WrittenMemory, CancellationToken.None);
+            return;
+        }
+
+        context.Response.ContentType = ContentType;
         await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorOut(type, message), KinesisJson.Wire.ErrorOut, CancellationToken.None);
     }
 
