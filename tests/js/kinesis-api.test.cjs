@@ -545,6 +545,7 @@ describe('resharding with SplitShard and MergeShards', () => {
     assert.deepEqual(ids.sort(), ['shardId-000000000001', ...children.map((c) => c.ShardId)].sort());
     const first = await cmd(sdk.ListShardsCommand, { StreamName: name, MaxResults: 1 });
     await expectError(cmd(sdk.ListShardsCommand, { NextToken: first.NextToken, ExclusiveStartShardId: 'shardId-000000000000' }), 'InvalidArgumentException');
+    await expectError(cmd(sdk.ListShardsCommand, { StreamName: name, ShardFilter: { Type: 'AFTER_SHARD_ID', ShardId: 'shard\nId' } }), 'ValidationException');
   });
 
   it('ListShards with AT_TRIM_HORIZON or AT_TIMESTAMP lists the shards open then, and FROM_ ones every shard open since', async () => {

@@ -243,6 +243,21 @@ describe('SubscribeToShard over CBOR (HTTP/2)', () => {
     await ok('SplitShard', { StreamName: name, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: ((1n << 127n)).toString() });
     await waitActive(name);
 
+    // GetRecords to the end of the closed parent: the last answer names the children and has no NextShardIterator.
+    let iterator = (await ok('GetShardIterator', { StreamName: name, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    const polled = [];
+    let final;
+    for (let calls = 0; iterator && calls < 20; calls++) {
+      final = await ok('GetRecords', { ShardIterator: iterator });
+      polled.push(...final.Records);
+      iterator = final.NextShardIterator;
+    }
+    assert.equal(iterator, undefined, 'a closed shard read to its end has no NextShardIterator');
+    assert.equal(polled.length, 2);
+    assert.deepEqual(final.ChildShards.map((c) => c.ShardId).sort(), ['shardId-000000000001', 'shardId-000000000002']);
+    assert.deepEqual(final.ChildShards[0].ParentShards, ['shardId-000000000000']);
+    assert.match(final.ChildShards[0].HashKeyRange.StartingHashKey, /^\d+$/);
+
     const session = http2.connect(endpoint.origin);
     const messages = [];
     try {

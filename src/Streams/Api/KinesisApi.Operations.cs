@@ -33,7 +33,7 @@ public static partial class KinesisApi
             }
 
             case "GetRecords":
-                await GetRecordsAsync(context, service, body, ct);
+                await GetRecordsAsync(context, service, body, cbor: false, ct);
                 return;
 
             case "GetShardIterator":
@@ -281,7 +281,8 @@ public static partial class KinesisApi
 
             // The token names the stream and carries the first page's filter: later pages send only the token (the KCL does).
             var token = DecodeToken(request.NextToken, "NextToken").Split('\n');
-            if (token.Length != 5 || !long.TryParse(token[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var filterMs))
+            if (token.Length != 5 || !long.TryParse(token[4], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var filterMs)
+                || (filterMs != long.MinValue && (filterMs < MinUnixMilliseconds || filterMs > MaxUnixMilliseconds)))
             {
                 throw KinesisErrors.InvalidArgument("NextToken is not a token ListShards returned.");
             }
@@ -303,12 +304,14 @@ public static partial class KinesisApi
             name = StreamNames.Resolve(options, request.StreamName, request.StreamARN);
             after = request.ExclusiveStartShardId;
             filter = request.ShardFilter;
+            CheckShardIdMember(after, "exclusiveStartShardId");
+            CheckShardIdMember(filter?.ShardId, "shardFilter.shardId");
         }
 
         // Kinesis: at most 1,000 shards a page, whatever more is asked for (1 to 10,000 is valid).
         var limit = Math.Min(CheckRange(request.MaxResults, 1000, 1, 10_000, "maxResults"), 1000);
         var document = await service.DescribeAsync(name, ct);
-        var shards = ShardsMatching(document, filter, DateTimeOffset.UtcNow);
+        var shards = ShardsMatching(document, filter, service.Now);
         var list = shards.Where(s => after is null || string.CompareOrdinal(s.ShardId, after) > 0).ToList();
         var page = list.Take(limit).ToList();
         var next = list.Count > limit
@@ -316,6 +319,18 @@ public static partial class KinesisApi
                 (filter?.Timestamp?.ToUnixTimeMilliseconds() ?? long.MinValue).ToString(CultureInfo.InvariantCulture)))
             : null;
         await WriteAsync(context, new ListShardsResponse([.. page.Select(ToShard)], next), KinesisJson.Wire.ListShardsResponse, ct);
+    }
+
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    /// <summary>A shard id member as Kinesis constrains it: 1 to 128 of [a-zA-Z0-9_.-].</summary>
+    private static void CheckShardIdMember(string? value, string member)
+    {
+        if (value is not null && (value.Length is 0 or > 128 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')))
+        {
+            throw KinesisErrors.Constraint(member, value, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128");
+        }
     }
 
     /// <summary>

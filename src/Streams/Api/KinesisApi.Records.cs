@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -56,13 +57,19 @@ public static partial class KinesisApi
         await output.FlushAsync(ct);
     }
 
-    private static async Task GetRecordsAsync(HttpContext context, StreamService service, ReadOnlyMemory<byte> body, CancellationToken ct)
+    private static async Task GetRecordsAsync(HttpContext context, StreamService service, ReadOnlyMemory<byte> body, bool cbor, CancellationToken ct)
     {
         var request = Parse(body, KinesisJson.Wire.GetRecordsRequest);
         using var result = await service.GetRecordFramesAsync(request.ShardIterator, request.Limit, ct); // the frames are copied into the response before the read's buffers go back
         context.Response.StatusCode = 200;
-        context.Response.ContentType = ContentType;
+        context.Response.ContentType = cbor ? KinesisCbor.ContentType : ContentType;
         var output = context.Response.BodyWriter;
+        if (cbor)
+        {
+            await WriteGetRecordsCborAsync(output, result, ct);
+            return;
+        }
+
         using var json = new Utf8JsonWriter(output, WireWriter);
         json.WriteStartObject();
         json.WriteStartArray("Records"u8);
@@ -77,6 +84,85 @@ public static partial class KinesisApi
         WriteGetRecordsTail(json, result);
         await json.FlushAsync(ct);
         await output.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// The GetRecords answer in CBOR, written from the frames as the JSON one is (see <see cref="KinesisCbor"/>): data as
+    /// byte strings straight from the frames, arrival times as tag 1 over milliseconds, in pieces of
+    /// <see cref="RecordsPerFlush"/> records, so a 10 MiB answer is neither held whole nor translated.
+    /// </summary>
+    private static async Task WriteGetRecordsCborAsync(System.IO.Pipelines.PipeWriter output, GetRecordFramesResult result, CancellationToken ct)
+    {
+        KinesisCbor.WriteMapStart(output);
+        KinesisCbor.WriteText(output, "Records"u8);
+        KinesisCbor.WriteArrayStart(output);
+        for (var from = 0; from < result.Frames.Count; from += RecordsPerFlush)
+        {
+            WriteRecordsCbor(output, result.Frames, from, Math.Min(result.Frames.Count, from + RecordsPerFlush));
+            await output.FlushAsync(ct);
+        }
+
+        KinesisCbor.WriteEnd(output);
+        if (result.NextShardIterator is not null)
+        {
+            KinesisCbor.WriteText(output, "NextShardIterator"u8);
+            KinesisCbor.WriteText(output, Encoding.UTF8.GetBytes(result.NextShardIterator));
+        }
+
+        KinesisCbor.WriteText(output, "MillisBehindLatest"u8);
+        KinesisCbor.WriteInteger(output, result.MillisBehindLatest);
+        if (result.ChildShards is not null)
+        {
+            KinesisCbor.WriteText(output, "ChildShards"u8);
+            KinesisCbor.WriteArrayStart(output);
+            foreach (var child in ToChildren(result.ChildShards))
+            {
+                KinesisCbor.WriteMapStart(output);
+                KinesisCbor.WriteText(output, "ShardId"u8);
+                KinesisCbor.WriteText(output, Encoding.UTF8.GetBytes(child.ShardId));
+                KinesisCbor.WriteText(output, "ParentShards"u8);
+                KinesisCbor.WriteArrayStart(output);
+                foreach (var parent in child.ParentShards)
+                {
+                    KinesisCbor.WriteText(output, Encoding.UTF8.GetBytes(parent));
+                }
+
+                KinesisCbor.WriteEnd(output);
+                KinesisCbor.WriteText(output, "HashKeyRange"u8);
+                KinesisCbor.WriteMapStart(output);
+                KinesisCbor.WriteText(output, "StartingHashKey"u8);
+                KinesisCbor.WriteText(output, Encoding.UTF8.GetBytes(child.HashKeyRange.StartingHashKey));
+                KinesisCbor.WriteText(output, "EndingHashKey"u8);
+                KinesisCbor.WriteText(output, Encoding.UTF8.GetBytes(child.HashKeyRange.EndingHashKey));
+                KinesisCbor.WriteEnd(output);
+                KinesisCbor.WriteEnd(output);
+            }
+
+            KinesisCbor.WriteEnd(output);
+        }
+
+        KinesisCbor.WriteEnd(output);
+        await output.FlushAsync(ct);
+    }
+
+    private static void WriteRecordsCbor(IBufferWriter<byte> output, IReadOnlyList<StoredFrame> frames, int from, int to)
+    {
+        Span<byte> digits = stackalloc byte[SequenceNumber.Digits];
+        for (var i = from; i < to; i++)
+        {
+            var frame = frames[i];
+            frame.SequenceNumber.FormatUtf8(digits);
+            KinesisCbor.WriteMapStart(output);
+            KinesisCbor.WriteText(output, "SequenceNumber"u8);
+            KinesisCbor.WriteText(output, digits);
+            KinesisCbor.WriteText(output, "ApproximateArrivalTimestamp"u8);
+            KinesisCbor.WriteTimestamp(output, frame.Layout.ArrivalUnixMs);
+            KinesisCbor.WriteText(output, "Data"u8);
+            KinesisCbor.WriteBytes(output, frame.Data);
+            KinesisCbor.WriteText(output, "PartitionKey"u8);
+            KinesisCbor.WriteText(output, frame.PartitionKeyUtf8);
+            KinesisCbor.WriteEnd(output);
+        }
     }
 
     /// <summary>

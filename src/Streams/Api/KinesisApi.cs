@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Storage;
+using Platform.Streams.Client.Protocol;
 using Platform.Streams.Service;
 
 namespace Platform.Streams.Api;
@@ -60,6 +61,7 @@ public static partial class KinesisApi
         var operation = target[TargetPrefix.Length..];
         var cbor = KinesisCbor.IsCbor(context.Request.ContentType);
         byte[]? rented = null;
+        PooledBufferWriter? translated = null;
         try
         {
             var (buffer, length) = await ReadBodyAsync(context.Request, cancellationToken);
@@ -74,7 +76,8 @@ public static partial class KinesisApi
 
             if (cbor)
             {
-                body = CborRequestAsJson(body.Span, operation);
+                translated = new PooledBufferWriter(Math.Max(256, body.Length * 2));
+                body = CborRequestAsJson(body.Span, operation, translated);
             }
 
             if (operation == "SubscribeToShard")
@@ -114,6 +117,7 @@ public static partial class KinesisApi
         }
         finally
         {
+            translated?.Dispose();
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -122,14 +126,13 @@ public static partial class KinesisApi
     }
 
     /// <summary>The JSON a CBOR request stands for (see <see cref="KinesisCbor"/>); malformed CBOR is a SerializationException.</summary>
-    private static Memory<byte> CborRequestAsJson(ReadOnlySpan<byte> body, string operation)
+    private static Memory<byte> CborRequestAsJson(ReadOnlySpan<byte> body, string operation, PooledBufferWriter json)
     {
         if (body.IsEmpty)
         {
             throw new BadRequestBodyException("The request body is empty; send a CBOR map (an empty one at least).");
         }
 
-        var json = new ArrayBufferWriter<byte>(body.Length * 2);
         try
         {
             KinesisCbor.ToJson(body, json);
@@ -139,7 +142,7 @@ public static partial class KinesisApi
             throw new BadRequestBodyException($"{e.Message} Operation {operation}.");
         }
 
-        // The buffer is this request's own; PutRecords decodes its base64 in place.
+        // The buffer is this request's own until it is answered; PutRecords decodes its base64 in place.
         return System.Runtime.InteropServices.MemoryMarshal.AsMemory(json.WrittenMemory);
     }
 
@@ -150,6 +153,12 @@ public static partial class KinesisApi
     /// </summary>
     private static async Task DispatchInCborAsync(HttpContext context, StreamService service, string operation, Memory<byte> body, CancellationToken ct)
     {
+        if (operation == "GetRecords")
+        {
+            await GetRecordsAsync(context, service, body, cbor: true, ct); // written as CBOR straight from the frames, in pieces
+            return;
+        }
+
         var realBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         using var captured = new MemoryStream();
         var capture = new StreamResponseBodyFeature(captured);

@@ -147,6 +147,26 @@ public static class KinesisCbor
         WriteByte(output, 0xFF);
     }
 
+    internal static void WriteMapStart(IBufferWriter<byte> output) => WriteByte(output, 0xBF);
+
+    internal static void WriteArrayStart(IBufferWriter<byte> output) => WriteByte(output, 0x9F);
+
+    /// <summary>Ends an indefinite-length map or array.</summary>
+    internal static void WriteEnd(IBufferWriter<byte> output) => WriteByte(output, 0xFF);
+
+    /// <summary>Tag 1 over an integer of epoch milliseconds, as the Java SDK reads a timestamp.</summary>
+    internal static void WriteTimestamp(IBufferWriter<byte> output, long unixMilliseconds)
+    {
+        WriteByte(output, 0xC1);
+        WriteInteger(output, unixMilliseconds);
+    }
+
+    internal static void WriteBytes(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        WriteHead(output, 2, (ulong)bytes.Length);
+        output.Write(bytes);
+    }
+
     private enum Member
     {
         Other,
@@ -216,7 +236,7 @@ public static class KinesisCbor
         }
     }
 
-    private static void WriteInteger(IBufferWriter<byte> output, long value)
+    internal static void WriteInteger(IBufferWriter<byte> output, long value)
     {
         if (value >= 0)
         {
@@ -228,7 +248,7 @@ public static class KinesisCbor
         }
     }
 
-    private static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    internal static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
     {
         WriteHead(output, 3, (ulong)utf8.Length);
         output.Write(utf8);

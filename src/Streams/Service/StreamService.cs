@@ -28,6 +28,9 @@ public sealed partial class StreamService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task> _background = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>The service's clock, which stamps shards' open and close times.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     public StreamService(IBlobStore store, StreamsOptions options, ShardIteratorCodec iterators, TimeProvider time, ILogger<StreamService> logger)
     {
         _store = store;
