@@ -2,7 +2,8 @@
 # Installs what the tests and the video features need on a fresh Debian machine that has only the
 # .NET SDK and Node.js: Debian's ffmpeg (RTMP publisher, ffprobe), Chromium (WebRTC publisher and
 # HLS playback in tests), iproute2 (network namespaces for WebRTC tests) and faketime (libfaketime: the video
-# tiering test runs the host with its wall clock moved to an hour boundary), then the npm packages
+# tiering test runs the host with its wall clock moved to an hour boundary), the AWS CLI (awscli v2: the Kinesis API
+# is tested with it as a user would drive it), then the npm packages
 # pinned in infra/package.json (Azurite, the AWS SDK clients, kinesalite, hls.js, playwright-core).
 # Safe to run again: it installs only what is missing or changed.
 set -euo pipefail
@@ -13,6 +14,7 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpe
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ip >/dev/null && command -v tc >/dev/null || missing+=(iproute2)
 command -v faketime >/dev/null || missing+=(faketime)
+[ -x /usr/bin/aws ] || missing+=(awscli)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     echo "setup.sh: please install these Debian packages: ${missing[*]}" >&2

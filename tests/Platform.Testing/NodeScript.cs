@@ -22,13 +22,22 @@ public sealed record NodeScriptResult(int ExitCode, string StandardOutput, strin
 /// </summary>
 public static class NodeScript
 {
-    public static async Task<NodeScriptResult> RunAsync(
+    public static Task<NodeScriptResult> RunAsync(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default) =>
+        RunProgramAsync("node", arguments, environment, timeout, cancellationToken);
+
+    /// <summary>The same for another program (the AWS CLI, say), started from the repository root.</summary>
+    public static async Task<NodeScriptResult> RunProgramAsync(
+        string program,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout,
         CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo("node")
+        var psi = new ProcessStartInfo(program)
         {
             WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
@@ -46,7 +55,7 @@ public static class NodeScript
 
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start node; install Node.js 20 or later.");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Cannot start {program}.");
         process.OutputDataReceived += (_, e) => AppendLine(stdout, e.Data);
         process.ErrorDataReceived += (_, e) => AppendLine(stderr, e.Data);
         process.BeginOutputReadLine();
