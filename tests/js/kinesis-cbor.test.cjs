@@ -67,6 +67,25 @@ function call(operation, input, { encode = (value) => indefinite(cbor.serialize(
   });
 }
 
+/** One CBOR request over h2c (prior knowledge), as the Java SDK's async client sends every Kinesis call by default. */
+function callHttp2(session, operation, input) {
+  const payload = indefinite(cbor.serialize(input));
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/', 'content-type': CBOR, 'x-amz-target': `Kinesis_20131202.${operation}`, 'content-length': payload.length });
+    const chunks = [];
+    let headers;
+    stream.setTimeout(10000, () => stream.close(http2.constants.NGHTTP2_CANCEL));
+    stream.on('response', (h) => { headers = h; });
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      resolve({ status: headers && headers[':status'], headers, body: raw.length ? cbor.deserialize(raw) : undefined });
+    });
+    stream.on('error', reject);
+    stream.end(payload);
+  });
+}
+
 async function ok(operation, input) {
   const answer = await call(operation, input);
   assert.equal(answer.status, 200, `${operation}: ${JSON.stringify(answer.body)}`);
@@ -206,6 +225,34 @@ describe('Kinesis over CBOR, as the AWS SDK for Java speaks it', () => {
       assert.equal(answer.status, 400, body.toString('hex').slice(0, 40));
       assert.equal(answer.body.__type, 'SerializationException');
       assert.match(answer.body.message, /not valid CBOR for Kinesis: .+ \(at byte \d+\)/);
+    }
+  });
+
+  it('works the same over HTTP/2, several calls at once on one connection', async () => {
+    const session = http2.connect(endpoint.origin);
+    try {
+      const puts = await Promise.all(Array.from({ length: 8 }, (_, i) => callHttp2(session, 'PutRecords', {
+        StreamName: name,
+        Records: Array.from({ length: 50 }, (_, j) => ({ PartitionKey: `h2-${i}`, Data: new Uint8Array(Buffer.from(`h2 ${i} ${j}`)) })),
+      })));
+      for (const put of puts) {
+        assert.equal(put.status, 200);
+        assert.equal(put.headers['content-type'], CBOR);
+        assert.equal(put.body.FailedRecordCount, 0);
+      }
+      // The eight requests commit in any order: read from the lowest number any of them got.
+      const first = puts.map((p) => BigInt(p.body.Records[0].SequenceNumber)).reduce((a, b) => (a < b ? a : b));
+      const latest = await callHttp2(session, 'GetShardIterator', { StreamName: name, ShardId: 'shardId-000000000000', ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: first.toString() });
+      const got = await callHttp2(session, 'GetRecords', { ShardIterator: latest.body.ShardIterator, Limit: 10000 });
+      assert.equal(got.status, 200);
+      const texts = got.body.Records.map((r) => Buffer.from(r.Data).toString());
+      assert.equal(texts.filter((t) => t.startsWith('h2 ')).length, 400);
+      const missing = await callHttp2(session, 'DescribeStreamSummary', { StreamName: unique('missing') });
+      assert.equal(missing.status, 400);
+      assert.equal(missing.headers['x-amzn-errortype'], 'ResourceNotFoundException');
+      assert.equal(missing.body.__type, 'ResourceNotFoundException');
+    } finally {
+      session.close();
     }
   });
 
