@@ -11,22 +11,12 @@ namespace Platform.Functions.Tests;
 public sealed class AwsCliTests : IAsyncLifetime
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
-    private readonly string _workingDirectory = Directory.CreateTempSubdirectory("platform-aws-cli-").FullName;
-    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private HostProcess? _host;
+    private EmbeddedHost? _host;
 
     /// <summary>Debian's CLI, not whatever else `aws` on PATH may be; AWS_CLI overrides.</summary>
     private static string Cli => Environment.GetEnvironmentVariable("AWS_CLI") is { Length: > 0 } cli ? cli : File.Exists("/usr/bin/aws") ? "/usr/bin/aws" : "aws";
 
-    public async Task InitializeAsync()
-    {
-        _host = HostProcess.Start(_workingDirectory, new Dictionary<string, string>
-        {
-            ["Platform__Storage__Backend"] = "Embedded",
-            ["Platform__Storage__DataPath"] = Path.Combine(_workingDirectory, "data"),
-        });
-        await _host.WaitUntilHealthyAsync(_client, TimeSpan.FromSeconds(60));
-    }
+    public async Task InitializeAsync() => _host = await EmbeddedHost.StartAsync("platform-aws-cli-");
 
     public async Task DisposeAsync()
     {
@@ -34,9 +24,6 @@ public sealed class AwsCliTests : IAsyncLifetime
         {
             await _host.DisposeAsync();
         }
-
-        _client.Dispose();
-        Directory.Delete(_workingDirectory, recursive: true);
     }
 
     private async Task<NodeScriptResult> AwsAsync(params string[] arguments)
@@ -47,12 +34,12 @@ public sealed class AwsCliTests : IAsyncLifetime
             ["AWS_SECRET_ACCESS_KEY"] = "cli-secret",
             ["AWS_DEFAULT_REGION"] = "us-east-1",
             ["AWS_PAGER"] = string.Empty,
-            ["AWS_CONFIG_FILE"] = Path.Combine(_workingDirectory, "no-config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_workingDirectory, "no-credentials"),
+            ["AWS_CONFIG_FILE"] = Path.Combine(_host!.WorkingDirectory, "no-config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_host.WorkingDirectory, "no-credentials"),
         };
         return await NodeScript.RunProgramAsync(
             Cli,
-            ["--endpoint-url", _host!.BaseAddress.ToString().TrimEnd('/'), "--output", "json", "kinesis", .. arguments],
+            ["--endpoint-url", _host.Endpoint, "--output", "json", "kinesis", .. arguments],
             environment,
             CommandTimeout);
     }

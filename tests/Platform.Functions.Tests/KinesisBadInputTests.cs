@@ -8,19 +8,10 @@ namespace Platform.Functions.Tests;
 /// <summary>Malformed Kinesis requests get AWS error answers that name the problem; the host keeps serving.</summary>
 public sealed class KinesisBadInputTests : IAsyncLifetime
 {
-    private readonly string _workingDirectory = Directory.CreateTempSubdirectory("platform-kinesis-bad-").FullName;
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private HostProcess? _host;
+    private EmbeddedHost? _host;
 
-    public async Task InitializeAsync()
-    {
-        _host = HostProcess.Start(_workingDirectory, new Dictionary<string, string>
-        {
-            ["Platform__Storage__Backend"] = "Embedded",
-            ["Platform__Storage__DataPath"] = Path.Combine(_workingDirectory, "data"),
-        });
-        await _host.WaitUntilHealthyAsync(_client, TimeSpan.FromSeconds(60));
-    }
+    public async Task InitializeAsync() => _host = await EmbeddedHost.StartAsync("platform-kinesis-bad-");
 
     public async Task DisposeAsync()
     {
@@ -30,12 +21,11 @@ public sealed class KinesisBadInputTests : IAsyncLifetime
         }
 
         _client.Dispose();
-        Directory.Delete(_workingDirectory, recursive: true);
     }
 
     private async Task<(HttpStatusCode Status, string Type, string Message)> SendAsync(string? target, HttpContent content)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _host!.BaseAddress) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _host!.Process.BaseAddress) { Content = content };
         if (target is not null)
         {
             request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
@@ -75,7 +65,7 @@ public sealed class KinesisBadInputTests : IAsyncLifetime
     public async Task ABodyThatEndsBeforeItsDeclaredLength_IsRefused_NotWaitedForForever()
     {
         using var socket = new System.Net.Sockets.TcpClient();
-        await socket.ConnectAsync(IPAddress.Loopback, _host!.Port);
+        await socket.ConnectAsync(IPAddress.Loopback, _host!.Process.Port);
         var stream = socket.GetStream();
         var head = $"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: Kinesis_20131202.PutRecords\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 1000000\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
@@ -130,7 +120,7 @@ public sealed class KinesisBadInputTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string operation, object body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _host!.BaseAddress) { Content = Json(JsonSerializer.Serialize(body)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _host!.Process.BaseAddress) { Content = Json(JsonSerializer.Serialize(body)) };
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
         using var response = await _client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

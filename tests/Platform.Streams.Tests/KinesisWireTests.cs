@@ -1,11 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Platform.Storage.Embedded;
 using Platform.Streams.Api;
 using Platform.Streams.Service;
 
@@ -18,50 +12,26 @@ namespace Platform.Streams.Tests;
 /// </summary>
 public sealed class KinesisWireTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-wire-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedBlobStore? _store;
-    private ServiceProvider? _services;
-    private StreamService? _service;
-    private readonly string _stream = "wire-" + Guid.NewGuid().ToString("N")[..8];
+    private ApiOnEmbeddedStore? _api;
 
-    public async Task InitializeAsync()
-    {
-        _store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = _folder });
-        await StreamService.InitializeAsync(_store, CancellationToken.None);
-        _service = new StreamService(_store, new StreamsOptions(), new ShardIteratorCodec(RandomNumberGenerator.GetBytes(32)), TimeProvider.System, NullLogger<StreamService>.Instance);
-        _services = new ServiceCollection().AddSingleton(_service).AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance).BuildServiceProvider();
-        await _service.CreateStreamAsync(_stream, 4, null, CancellationToken.None);
-        await _service.WhenIdleAsync();
-    }
+    private StreamService Service => _api!.Service;
+
+    private string StreamName => _api!.Stream;
+
+    public async Task InitializeAsync() => _api = await ApiOnEmbeddedStore.StartAsync("wire", 4);
 
     public async Task DisposeAsync()
     {
-        if (_service is not null)
+        if (_api is not null)
         {
-            await _service.DisposeAsync();
+            await _api.DisposeAsync();
         }
-
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        _store?.Dispose();
-        Directory.Delete(_folder, recursive: true);
     }
 
     private async Task<(int Status, JsonDocument Body)> SendAsync(string operation, byte[] body)
     {
-        var context = new DefaultHttpContext { RequestServices = _services! };
-        context.Request.Method = "POST";
-        context.Request.Headers["X-Amz-Target"] = KinesisApi.TargetPrefix + operation;
-        context.Request.Body = new MemoryStream(body);
-        context.Request.ContentLength = body.Length;
-        var response = new MemoryStream();
-        context.Response.Body = response;
-        await KinesisApi.HandleAsync(context);
-        await context.Response.BodyWriter.FlushAsync();
-        return (context.Response.StatusCode, JsonDocument.Parse(response.ToArray()));
+        var (status, answer) = await _api!.SendAsync(operation, body);
+        return (status, JsonDocument.Parse(answer));
     }
 
     private Task<(int Status, JsonDocument Body)> PutRecordsAsync(string body) => SendAsync("PutRecords", Encoding.UTF8.GetBytes(body));
@@ -74,7 +44,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     {
         // '+' and '/' escaped as some JSON encoders write them, a key with an escaped and a raw non-ASCII character.
         var data = new byte[] { 0xfb, 0xff, 0xbf, 0x00, 0x41 }; // base64 "+/+/AEE="
-        var body = $"{{\"Unknown\":{{\"a\":[1,2]}},\"StreamName\":\"{_stream}\",\"Records\":[" +
+        var body = $"{{\"Unknown\":{{\"a\":[1,2]}},\"StreamName\":\"{StreamName}\",\"Records\":[" +
             "{\"Data\":\"\\u002B\\/\\u002B/AEE=\",\"PartitionKey\":\"caf\\u00e9\",\"Extra\":null}," +
             "{\"PartitionKey\":\"ключ\",\"Data\":\"aGVsbG8=\",\"ExplicitHashKey\":null}]}";
         var (status, put) = await PutRecordsAsync(body);
@@ -88,7 +58,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
         foreach (var result in results)
         {
             var shardId = result.GetProperty("ShardId").GetString()!;
-            var iterator = await _service!.GetShardIteratorAsync(_stream, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
+            var iterator = await Service!.GetShardIteratorAsync(StreamName, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
             var (getStatus, get) = await SendAsync("GetRecords", Encoding.UTF8.GetBytes($"{{\"ShardIterator\":\"{iterator}\"}}"));
             Assert.Equal(200, getStatus);
             Assert.True(get.RootElement.TryGetProperty("NextShardIterator", out _));
@@ -131,7 +101,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
         var random = new Random(42);
         var sizes = new[] { 1, 2, 3, 1024, 3071, 3072, 4095, 4096, 4097, 6000, 300_000 };
         var sent = sizes.Select(size => { var data = new byte[size]; random.NextBytes(data); return data; }).ToList();
-        var body = $"{{\"StreamName\":\"{_stream}\",\"Records\":[" +
+        var body = $"{{\"StreamName\":\"{StreamName}\",\"Records\":[" +
             string.Join(',', sent.Select((data, i) => $"{{\"Data\":\"{Convert.ToBase64String(data)}\",\"PartitionKey\":\"size-{i}\"}}")) + "]}";
 
         var (status, put) = await PutRecordsAsync(body);
@@ -141,7 +111,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
         var read = new Dictionary<string, byte[]>();
         foreach (var shardId in put.RootElement.GetProperty("Records").EnumerateArray().Select(r => r.GetProperty("ShardId").GetString()!).Distinct())
         {
-            var iterator = await _service!.GetShardIteratorAsync(_stream, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
+            var iterator = await Service!.GetShardIteratorAsync(StreamName, shardId, IteratorType.TrimHorizon, null, null, CancellationToken.None);
             var (_, get) = await SendAsync("GetRecords", Encoding.UTF8.GetBytes($"{{\"ShardIterator\":\"{iterator}\"}}"));
             foreach (var record in get.RootElement.GetProperty("Records").EnumerateArray())
             {
@@ -160,7 +130,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     {
         // Above the stack scratch limit the decoder works in a pooled buffer; bad text there is refused the same way.
         var text = new string('A', 8000) + "!!!!";
-        var (status, body) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{{\"Data\":\"QUJD\",\"PartitionKey\":\"a\"}},{{\"Data\":\"{text}\",\"PartitionKey\":\"b\"}}]}}");
+        var (status, body) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{{\"Data\":\"QUJD\",\"PartitionKey\":\"a\"}},{{\"Data\":\"{text}\",\"PartitionKey\":\"b\"}}]}}");
 
         Assert.Equal(400, status);
         Assert.Equal("SerializationException", body.RootElement.GetProperty("__type").GetString());
@@ -170,7 +140,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     [Fact]
     public async Task PutRecords_OfFiveHundredRecords_AcknowledgesEach_InRequestOrderPerShard()
     {
-        var (status, put) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(500, 1024)}]}}");
+        var (status, put) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{Records(500, 1024)}]}}");
         Assert.Equal(200, status);
         Assert.Equal(0, put.RootElement.GetProperty("FailedRecordCount").GetInt32());
         var results = put.RootElement.GetProperty("Records").EnumerateArray().ToList();
@@ -208,7 +178,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     [InlineData("{\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"k\"}]}", "InvalidArgumentException", "Either StreamName or StreamARN must be provided.")]
     public async Task PutRecords_BadBodies_AnswerTheAwsErrorTypeAndMessage(string body, string errorType, string mentions)
     {
-        var (status, error) = await PutRecordsAsync(body.Replace("@S", _stream, StringComparison.Ordinal));
+        var (status, error) = await PutRecordsAsync(body.Replace("@S", StreamName, StringComparison.Ordinal));
         Assert.Equal(400, status);
         Assert.Equal(errorType, error.RootElement.GetProperty("__type").GetString());
         Assert.Contains(mentions, error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -217,7 +187,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     [Fact]
     public async Task PutRecords_OfFiveHundredAndOneRecords_IsAValidationException()
     {
-        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(501)}]}}");
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{Records(501)}]}}");
         Assert.Equal(400, status);
         Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
         Assert.Equal("1 validation error detected: Value '[501 records]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500", error.RootElement.GetProperty("message").GetString());
@@ -227,7 +197,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     public async Task PutRecords_WithARecordOfOneMebibytePlusOne_IsAValidationExceptionNamingIt()
     {
         var big = Convert.ToBase64String(new byte[(1024 * 1024) + 1]);
-        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(1)},{{\"Data\":\"{big}\",\"PartitionKey\":\"k\"}}]}}");
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{Records(1)},{{\"Data\":\"{big}\",\"PartitionKey\":\"k\"}}]}}");
         Assert.Equal(400, status);
         Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
         Assert.Equal("1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'records.2.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576", error.RootElement.GetProperty("message").GetString());
@@ -236,7 +206,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     [Fact]
     public async Task PutRecords_OverFiveMegabytes_IsAnInvalidArgumentException()
     {
-        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{Records(6, 1000 * 1000)}]}}");
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{Records(6, 1000 * 1000)}]}}");
         Assert.Equal(400, status);
         Assert.Equal("InvalidArgumentException", error.RootElement.GetProperty("__type").GetString());
         Assert.StartsWith("Records size exceeds 5 MB limit", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -246,7 +216,7 @@ public sealed class KinesisWireTests : IAsyncLifetime
     public async Task PutRecords_WithAPartitionKeyOf257Characters_IsAValidationException()
     {
         var key = new string('é', 257);
-        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{_stream}\",\"Records\":[{{\"Data\":\"AA==\",\"PartitionKey\":\"{key}\"}}]}}");
+        var (status, error) = await PutRecordsAsync($"{{\"StreamName\":\"{StreamName}\",\"Records\":[{{\"Data\":\"AA==\",\"PartitionKey\":\"{key}\"}}]}}");
         Assert.Equal(400, status);
         Assert.Equal("ValidationException", error.RootElement.GetProperty("__type").GetString());
         Assert.Equal($"1 validation error detected: Value '{key}' at 'records.1.member.partitionKey' failed to satisfy constraint: PartitionKey must be at most 256 characters long.", error.RootElement.GetProperty("message").GetString());

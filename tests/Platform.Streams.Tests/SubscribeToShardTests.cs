@@ -1,12 +1,7 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Platform.Storage.Embedded;
 using Platform.Streams.Api;
 using Platform.Streams.Client.EventStream;
 using Platform.Streams.Service;
@@ -17,56 +12,28 @@ namespace Platform.Streams.Tests;
 [Collection(nameof(SubscribeToShardTests))] // changes KinesisApi's subscription timings, which are process-wide
 public sealed class SubscribeToShardTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-subscribe-" + Guid.NewGuid().ToString("N"));
-    private readonly string _stream = "sub-" + Guid.NewGuid().ToString("N")[..8];
-    private EmbeddedBlobStore? _store;
-    private ServiceProvider? _services;
-    private StreamService? _service;
+    private ApiOnEmbeddedStore? _api;
 
-    public async Task InitializeAsync()
-    {
-        _store = EmbeddedBlobStore.Open(new EmbeddedBlobStoreOptions { DataPath = _folder });
-        await StreamService.InitializeAsync(_store, CancellationToken.None);
-        _service = new StreamService(_store, new StreamsOptions { GetRecordsMaxBytes = 64 * 1024 }, new ShardIteratorCodec(RandomNumberGenerator.GetBytes(32)), TimeProvider.System, NullLogger<StreamService>.Instance);
-        _services = new ServiceCollection().AddSingleton(_service).AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance).BuildServiceProvider();
-        await _service.CreateStreamAsync(_stream, 1, null, CancellationToken.None);
-        await _service.WhenIdleAsync();
-    }
+    public async Task InitializeAsync() => _api = await ApiOnEmbeddedStore.StartAsync("sub", 1, new StreamsOptions { GetRecordsMaxBytes = 64 * 1024 });
 
     public async Task DisposeAsync()
     {
         KinesisApi.SubscriptionLifetime = TimeSpan.FromMinutes(5);
         KinesisApi.QuietEventInterval = TimeSpan.FromSeconds(5);
-        if (_service is not null)
+        if (_api is not null)
         {
-            await _service.DisposeAsync();
+            await _api.DisposeAsync();
         }
-
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        _store?.Dispose();
-        Directory.Delete(_folder, recursive: true);
     }
 
     /// <summary>Runs one subscription to its end (the lifetime set) and returns its SubscribeToShardEvent payloads.</summary>
     private async Task<List<JsonElement>> SubscribeAsync(string consumerArn, object startingPosition)
     {
-        var context = new DefaultHttpContext { RequestServices = _services! };
-        context.Request.Method = "POST";
-        context.Request.Headers["X-Amz-Target"] = KinesisApi.TargetPrefix + "SubscribeToShard";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = consumerArn, ShardId = "shardId-000000000000", StartingPosition = startingPosition });
-        context.Request.Body = new MemoryStream(body);
-        context.Request.ContentLength = body.Length;
-        var response = new MemoryStream();
-        context.Response.Body = response;
-        await KinesisApi.HandleAsync(context);
-        Assert.Equal(200, context.Response.StatusCode);
+        var (status, body) = await _api!.SendAsync("SubscribeToShard", JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = consumerArn, ShardId = "shardId-000000000000", StartingPosition = startingPosition }));
+        Assert.Equal(200, status);
 
         var events = new List<JsonElement>();
-        var buffer = new ReadOnlySequence<byte>(response.ToArray());
+        var buffer = new ReadOnlySequence<byte>(body);
         var reader = new EventStreamReader();
         while (reader.TryRead(ref buffer, out var message))
         {
@@ -84,18 +51,19 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
     [Fact]
     public async Task AnAtTimestampSubscription_PassingOverManyAnswersOfOlderRecords_NeverHandsOutAContinuationAmongThem()
     {
-        var service = _service!;
-        var consumer = await service.RegisterConsumerAsync(_stream, "c", CancellationToken.None);
+        var service = _api!.Service;
+        var stream = _api.Stream;
+        var consumer = await service.RegisterConsumerAsync(stream, "c", CancellationToken.None);
         var old = new List<PutRecordOutcome>();
         for (var batch = 0; batch < 6; batch++)
         {
-            old.AddRange(await service.PutRecordsAsync(_stream, [.. Enumerable.Range(0, 50).Select(i => new PutRecordInput("k", null, new byte[10_000]))], CancellationToken.None));
+            old.AddRange(await service.PutRecordsAsync(stream, [.. Enumerable.Range(0, 50).Select(i => new PutRecordInput("k", null, new byte[10_000]))], CancellationToken.None));
         }
 
         await Task.Delay(50);
         var at = DateTimeOffset.UtcNow;
         await Task.Delay(50);
-        var fresh = (await service.PutRecordsAsync(_stream, [new PutRecordInput("k", null, Encoding.UTF8.GetBytes("new"))], CancellationToken.None))[0];
+        var fresh = (await service.PutRecordsAsync(stream, [new PutRecordInput("k", null, Encoding.UTF8.GetBytes("new"))], CancellationToken.None))[0];
 
         // Events as often as the loop turns: a quiet event sent while the older records (~3 MB, many answers of at
         // most 64 KiB) are still being passed over would carry a continuation among them.
@@ -109,7 +77,7 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
         foreach (var continuation in events.Select(e => e.GetProperty("ContinuationSequenceNumber").GetString()!))
         {
             Assert.True(string.CompareOrdinal(continuation, old[^1].SequenceNumber.ToString()) > 0, $"continuation {continuation} is among the records before the time");
-            var resumed = await service.GetRecordsAsync(await service.GetShardIteratorAsync(_stream, "shardId-000000000000", IteratorType.AfterSequenceNumber, continuation, null, CancellationToken.None), 10, CancellationToken.None);
+            var resumed = await service.GetRecordsAsync(await service.GetShardIteratorAsync(stream, "shardId-000000000000", IteratorType.AfterSequenceNumber, continuation, null, CancellationToken.None), 10, CancellationToken.None);
             Assert.True(resumed.Records.Count == 0 || resumed.Records[0].SequenceNumber == fresh.SequenceNumber);
         }
     }
