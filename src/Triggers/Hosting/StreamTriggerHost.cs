@@ -172,9 +172,15 @@ public sealed partial class StreamTriggerHost : BackgroundService
                 return;
             }
 
-            await HeartbeatAsync(cancellationToken);
+            // A write already started is let finish (within a bound) rather than cut off: a cut-off request may still
+            // reach storage after the stopping host has removed its heartbeat, bring it back, and so make the others
+            // wait out the failover time for shards this host has already released.
+            using var bounded = new CancellationTokenSource(HeartbeatWriteLimit);
+            await HeartbeatAsync(bounded.Token);
         }
     }
+
+    private static readonly TimeSpan HeartbeatWriteLimit = TimeSpan.FromSeconds(10);
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
