@@ -37,16 +37,22 @@ public static partial class KinesisApi
         context.Response.StatusCode = 200;
         context.Response.ContentType = KinesisEventStream.HttpContentType;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        // Payloads are JSON, or their CBOR translation when the request came in CBOR.
         var payloadType = cbor ? KinesisCbor.ContentType : KinesisEventStream.PayloadContentType;
         var cborPayload = cbor ? new ArrayBufferWriter<byte>(64 * 1024) : null;
-        if (cbor)
+        ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> json)
         {
-            EventStreamWriter.WriteEvent(buffer, KinesisEventStream.InitialResponseEventType, payloadType, [0xBF, 0xFF]);
+            if (cborPayload is null)
+            {
+                return json;
+            }
+
+            cborPayload.ResetWrittenCount();
+            KinesisCbor.FromJson(json, cborPayload);
+            return cborPayload.WrittenSpan;
         }
-        else
-        {
-            KinesisEventStream.WriteInitialResponse(buffer);
-        }
+
+        EventStreamWriter.WriteEvent(buffer, KinesisEventStream.InitialResponseEventType, payloadType, Payload("{}"u8));
 
         await FlushEventsAsync(context, buffer, ct);
 
@@ -81,16 +87,7 @@ public static partial class KinesisApi
                         MillisBehindLatest = result.MillisBehindLatest,
                         ChildShards = result.ChildShards is null ? null : ToChildren(result.ChildShards),
                     }, KinesisJson.Wire.SubscribeToShardEventOut);
-                    if (cborPayload is not null)
-                    {
-                        cborPayload.ResetWrittenCount();
-                        KinesisCbor.FromJson(payload, cborPayload);
-                        EventStreamWriter.WriteEvent(buffer, KinesisEventStream.SubscribeToShardEventType, payloadType, cborPayload.WrittenSpan);
-                    }
-                    else
-                    {
-                        KinesisEventStream.WriteSubscribeToShardEvent(buffer, payload);
-                    }
+                    EventStreamWriter.WriteEvent(buffer, KinesisEventStream.SubscribeToShardEventType, payloadType, Payload(payload));
 
                     await FlushEventsAsync(context, buffer, ct);
                     lastEvent = time.GetTimestamp();
@@ -110,19 +107,24 @@ public static partial class KinesisApi
         }
         catch (KinesisException e)
         {
-            if (cborPayload is not null)
-            {
-                cborPayload.ResetWrittenCount();
-                KinesisCbor.WriteMessage(cborPayload, e.Message);
-                EventStreamWriter.WriteException(buffer, e.ErrorType, payloadType, cborPayload.WrittenSpan);
-            }
-            else
-            {
-                KinesisEventStream.WriteException(buffer, e.ErrorType, e.Message);
-            }
+            EventStreamWriter.WriteException(buffer, e.ErrorType, payloadType, Payload(MessageJson(e.Message)));
 
             await FlushEventsAsync(context, buffer, ct);
         }
+    }
+
+    /// <summary>An event stream exception's payload, <c>{"message": ...}</c>.</summary>
+    private static ReadOnlySpan<byte> MessageJson(string message)
+    {
+        var json = new ArrayBufferWriter<byte>(message.Length + 16);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message"u8, message);
+            writer.WriteEndObject();
+        }
+
+        return json.WrittenSpan;
     }
 
     private static async Task FlushEventsAsync(HttpContext context, ArrayBufferWriter<byte> buffer, CancellationToken ct)

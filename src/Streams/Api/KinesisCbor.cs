@@ -138,15 +138,6 @@ public static class KinesisCbor
         WriteByte(output, 0xFF);
     }
 
-    /// <summary>An event stream exception's payload: <c>{"message"}</c> as a map.</summary>
-    public static void WriteMessage(IBufferWriter<byte> output, string message)
-    {
-        WriteByte(output, 0xBF);
-        WriteText(output, "message"u8);
-        WriteText(output, Encoding.UTF8.GetBytes(message));
-        WriteByte(output, 0xFF);
-    }
-
     internal static void WriteMapStart(IBufferWriter<byte> output) => WriteByte(output, 0xBF);
 
     internal static void WriteArrayStart(IBufferWriter<byte> output) => WriteByte(output, 0x9F);

@@ -395,18 +395,19 @@ public sealed partial class StreamService
             return new SequenceNumber(0, 0);
         }
 
-        var read = await log.ReadAsync(number, 2, cancellationToken);
-        if (read.Records.Count == 0)
+        // Frames, not records: only their positions are wanted, so nothing is decoded or copied.
+        using var read = await log.ReadFramesAsync(number, 2, long.MaxValue, cancellationToken);
+        if (read.Frames.Count == 0)
         {
             return read.Next;
         }
 
-        if (after && read.Records[0].SequenceNumber == number)
+        if (after && read.Frames[0].SequenceNumber == number)
         {
-            return read.Records.Count > 1 ? read.Records[1].SequenceNumber : read.Next;
+            return read.Frames.Count > 1 ? read.Frames[1].SequenceNumber : read.Next;
         }
 
-        return read.Records[0].SequenceNumber;
+        return read.Frames[0].SequenceNumber;
     }
 
     /// <summary>
